@@ -1,0 +1,101 @@
+package io.imagescaler.handler.error;
+
+/**
+ * Every failure the service reports to a client: one sealed hierarchy, mapped to HTTP (and an RFC 9457
+ * problem document with a stable {@code type}) in one place, {@code api.Problems}. Messages are written
+ * for the client: they name what was wrong and never carry a stack trace or an internal path.
+ */
+public abstract sealed class ImageScalerException extends RuntimeException {
+
+    private ImageScalerException(String detail, Throwable cause) {
+        super(detail, cause, false, false);
+    }
+
+    /** Stable slug; the problem {@code type} is {@code https://image-scaler.dev/problems/<slug>}. */
+    public abstract String slug();
+
+    /** HTTP status the problem is answered with. */
+    public abstract int status();
+
+    /** Short, human title shared by every instance of the kind. */
+    public abstract String title();
+
+    /** The request itself is malformed: bad path, unknown transform key, out-of-range value. */
+    public static final class InvalidRequest extends ImageScalerException {
+        public InvalidRequest(String detail) { super(detail, null); }
+        public String slug() { return "invalid-request"; }
+        public int status() { return 400; }
+        public String title() { return "Invalid request"; }
+    }
+
+    /** No or bad identity (missing/expired/forged bearer token). */
+    public static final class Unauthorized extends ImageScalerException {
+        public Unauthorized(String detail) { super(detail, null); }
+        public String slug() { return "unauthorized"; }
+        public int status() { return 401; }
+        public String title() { return "Unauthorized"; }
+    }
+
+    /** Known identity, or origin check, that may not do this. */
+    public static final class Forbidden extends ImageScalerException {
+        public Forbidden(String detail) { super(detail, null); }
+        public String slug() { return "forbidden"; }
+        public int status() { return 403; }
+        public String title() { return "Forbidden"; }
+    }
+
+    public static final class NotFound extends ImageScalerException {
+        public NotFound(String detail) { super(detail, null); }
+        public String slug() { return "not-found"; }
+        public int status() { return 404; }
+        public String title() { return "Not found"; }
+    }
+
+    /** The image exists but is not in a state that allows this (e.g. not servable yet). */
+    public static final class Conflict extends ImageScalerException {
+        public Conflict(String detail) { super(detail, null); }
+        public String slug() { return "conflict"; }
+        public int status() { return 409; }
+        public String title() { return "Conflict"; }
+    }
+
+    /** The request body is larger than the endpoint accepts. */
+    public static final class PayloadTooLarge extends ImageScalerException {
+        public PayloadTooLarge(String detail) { super(detail, null); }
+        public String slug() { return "payload-too-large"; }
+        public int status() { return 413; }
+        public String title() { return "Payload too large"; }
+    }
+
+    /** The bytes are not an image type we accept (decided from magic bytes, never from headers). */
+    public static final class UnsupportedImage extends ImageScalerException {
+        public UnsupportedImage(String detail) { super(detail, null); }
+        public String slug() { return "unsupported-image"; }
+        public int status() { return 415; }
+        public String title() { return "Unsupported image type"; }
+    }
+
+    /** The header says an image we accept, but it is truncated or corrupt. */
+    public static final class CorruptImage extends ImageScalerException {
+        public CorruptImage(String detail, Throwable cause) { super(detail, cause); }
+        public String slug() { return "corrupt-image"; }
+        public int status() { return 422; }
+        public String title() { return "Corrupt image"; }
+    }
+
+    /** Dimensions, pixels, frames or output size above the configured limits (checked before decoding). */
+    public static final class LimitExceeded extends ImageScalerException {
+        public LimitExceeded(String detail) { super(detail, null); }
+        public String slug() { return "limit-exceeded"; }
+        public int status() { return 422; }
+        public String title() { return "Image exceeds limits"; }
+    }
+
+    /** A dependency (S3, DynamoDB, Rekognition, SR endpoint) failed; retrying may help. */
+    public static final class UpstreamFailure extends ImageScalerException {
+        public UpstreamFailure(String detail, Throwable cause) { super(detail, cause); }
+        public String slug() { return "upstream-failure"; }
+        public int status() { return 503; }
+        public String title() { return "Service temporarily unavailable"; }
+    }
+}

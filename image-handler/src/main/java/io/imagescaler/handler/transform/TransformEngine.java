@@ -1,0 +1,31 @@
+package io.imagescaler.handler.transform;
+
+import io.imagescaler.spec.ImageFormat;
+import io.imagescaler.spec.TransformSpec;
+
+/**
+ * Turns an original's bytes into a variant's bytes. Implementations check {@link Limits} against the
+ * header ({@link #probe}) before any pixel is decoded, never enlarge unless the spec asks, apply EXIF
+ * orientation, convert to sRGB, and strip metadata from the output.
+ *
+ * <p>The spec's preset (if any) has already been expanded by the caller.
+ */
+public interface TransformEngine {
+
+    /**
+     * Reads the real type (magic bytes), dimensions, orientation and frame count from the header.
+     *
+     * @throws io.imagescaler.handler.error.ImageScalerException.UnsupportedImage not an accepted type
+     * @throws io.imagescaler.handler.error.ImageScalerException.CorruptImage header unreadable/truncated
+     * @throws io.imagescaler.handler.error.ImageScalerException.LimitExceeded above the pixel/frame limits
+     */
+    SourceInfo probe(byte[] source, Limits limits);
+
+    /**
+     * Renders the variant. {@code info} is the result of {@link #probe} on the same bytes.
+     *
+     * @throws io.imagescaler.handler.error.ImageScalerException.CorruptImage pixels cannot be decoded
+     * @throws io.imagescaler.handler.error.ImageScalerException.LimitExceeded output above the limits
+     */
+    Rendered render(byte[] source, SourceInfo info, TransformSpec spec, ImageFormat format, Limits limits);
+}
