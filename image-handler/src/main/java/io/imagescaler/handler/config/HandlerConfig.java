@@ -97,7 +97,11 @@ public record HandlerConfig(
             }
         }
         Map<String, TransformSpec> presets = new LinkedHashMap<>();
-        raw.forEach((name, spec) -> presets.put(name, TransformSpec.parse(spec)));
+        raw.forEach((name, spec) -> {
+            TransformSpec parsed = TransformSpec.parse(spec);
+            require(parsed.preset() == null, "preset '" + name + "' may not refer to another preset");
+            presets.put(name, parsed);
+        });
         return presets;
     }
 
