@@ -49,7 +49,7 @@ class WalkingSkeletonTest {
     @BeforeAll
     void start() throws Exception {
         // A small response limit so that one variant takes the "stored, ask again" path.
-        edge = LocalEdge.start(0, data, Map.of("MAX_RESPONSE_BYTES", "300000"));
+        edge = LocalEdge.start(0, data, Map.of("MAX_RESPONSE_BYTES", "100000"));
     }
 
     @AfterAll
@@ -130,14 +130,14 @@ class WalkingSkeletonTest {
     @Order(4)
     void aVariantTooLargeForALambdaResponseIsStoredAndRedirected() throws Exception {
         String id = uploaded.get("png-rgba-dice-800x600.png");
-        String path = "/v1/images/" + id + "/q_100.png";
+        String path = "/v1/images/" + id + "/full.png";
         var first = send(HttpRequest.newBuilder(uri(path + "?Expires=1&Signature=x")).GET());
         assertEquals(302, first.statusCode());
         assertEquals(path + "?Expires=1&Signature=x", first.headers().firstValue("Location").orElseThrow());
         assertEquals("no-store", first.headers().firstValue("Cache-Control").orElseThrow());
         var followed = send(HttpRequest.newBuilder(uri(first.headers().firstValue("Location").orElseThrow())).GET());
         assertEquals(200, followed.statusCode());
-        assertTrue(followed.body().length > 300_000);
+        assertTrue(followed.body().length > 100_000);
         assertDimensions(followed.body(), 800, 600);
     }
 

@@ -28,9 +28,11 @@ final class TestImages {
         return p.resolve("testdata");
     }
 
-    /** ../shared/testdata next to the repository, if this checkout has it. */
+    /** ../shared/testdata next to the repository (or $IMAGE_SCALER_SHARED_TESTDATA), if present. */
     static Optional<Path> sharedTestdata() {
-        Path shared = repoTestdata().getParent().getParent().resolve("shared").resolve("testdata");
+        String override = System.getenv("IMAGE_SCALER_SHARED_TESTDATA");
+        Path shared = override != null ? Path.of(override)
+                : repoTestdata().getParent().getParent().resolve("shared").resolve("testdata");
         return Files.isDirectory(shared) ? Optional.of(shared) : Optional.empty();
     }
 
