@@ -10,7 +10,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.imagescaler.handler.api.HttpRequest;
 import io.imagescaler.handler.api.HttpResponse;
 import io.imagescaler.handler.api.Router;
-import io.imagescaler.handler.config.HandlerConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,7 +36,7 @@ public final class ImageHandler implements RequestStreamHandler {
 
     /** Lambda: configuration from the environment, built once per execution environment. */
     public ImageHandler() {
-        this(Wiring.fromConfig(HandlerConfig.fromEnvironment(System::getenv)).router());
+        this(Wiring.fromEnvironment(System::getenv).router());
     }
 
     /** The local edge and tests: the same handler over an explicit router. */
