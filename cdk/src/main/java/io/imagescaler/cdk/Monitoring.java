@@ -44,8 +44,7 @@ public final class Monitoring extends Construct {
         // API Gateway's 5XXError averaged over a period is the fraction of requests that failed
         IMetric api5xx = api.api().metricServerError(MetricOptions.builder()
                 .statistic("Average").period(PERIOD).label("API 5xx rate").build());
-        IMetric edge5xx = cdn.distribution().metric5xxErrorRate(MetricOptions.builder()
-                .period(PERIOD).label("CloudFront 5xx %").build());
+        IMetric edge5xx = cloudFront(cdn, "5xxErrorRate", "Average", "CloudFront 5xx %");
         IMetric apiP99 = api.api().metricLatency(MetricOptions.builder()
                 .statistic("p99").period(PERIOD).label("API p99 latency").build());
         IMetric handlerP99 = api.function().metricDuration(MetricOptions.builder()
@@ -55,8 +54,7 @@ public final class Monitoring extends Construct {
         IMetric handlerErrors = api.function().metricErrors(MetricOptions.builder()
                 .statistic("Sum").period(PERIOD).label("handler errors").build());
         // cache hit rate would need CloudFront's paid additional metrics; request volume is free
-        IMetric requests = cdn.distribution().metricRequests(MetricOptions.builder()
-                .statistic("Sum").period(PERIOD).label("CloudFront requests").build());
+        IMetric requests = cloudFront(cdn, "Requests", "Sum", "CloudFront requests");
         IMetric regionalBlocks = wafBlocks(security.regionalAcl().getName(), Map.of("Region", region), "regional WAF blocks");
         // CloudFront-scope web ACL metrics carry no Region dimension (they live in us-east-1)
         IMetric edgeBlocks = wafBlocks(security.cloudFrontAcl().getName(), Map.of(), "CloudFront WAF blocks");
@@ -96,6 +94,15 @@ public final class Monitoring extends Construct {
         return new Metric(MetricProps.builder()
                 .namespace("AWS/WAFV2").metricName("BlockedRequests").dimensionsMap(dims)
                 .statistic("Sum").period(PERIOD).label(label).build());
+    }
+
+    /** CloudFront publishes to us-east-1 with the dimension Region=Global next to the distribution id. */
+    private static IMetric cloudFront(Cdn cdn, String name, String statistic, String label) {
+        return new Metric(MetricProps.builder()
+                .namespace("AWS/CloudFront").metricName(name)
+                .dimensionsMap(Map.of("DistributionId", cdn.distribution().getDistributionId(), "Region", "Global"))
+                .region("us-east-1")
+                .statistic(statistic).period(PERIOD).label(label).build());
     }
 
     private static IMetric sageMaker(SuperResolution sr, String name, String statistic, String label) {
