@@ -323,6 +323,8 @@ class ImageScalerStackTest {
         JsonNode fn = t.only("AWS::CloudFront::Function");
         assertEquals("cloudfront-js-2.0", fn.at("/FunctionConfig/Runtime").asText());
         assertTrue(fn.get("AutoPublish").asBoolean());
+        // the code VariantRequestFunctionTest runs under node is the code that is deployed
+        assertEquals(read(RepoLayout.discover().variantRequestFunction()), fn.get("FunctionCode").asText());
         JsonNode association = behavior(Cdn.VARIANT_PATH).at("/FunctionAssociations/0");
         assertEquals("viewer-request", association.get("EventType").asText());
         assertTrue(TemplateJson.references(association, t.onlyId("AWS::CloudFront::Function")));
@@ -386,13 +388,20 @@ class ImageScalerStackTest {
         return alarm.has("MetricName") ? alarm : alarm.at("/Metrics/0/MetricStat/Metric");
     }
 
+    private static String read(java.nio.file.Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static void assertNoPlaceholderLeft(JsonNode node) {
         TemplateJson.strings(node).forEach(s -> assertFalse(s.matches("(?s).*\\{\\{[A-Z_]+}}.*"), "unreplaced placeholder " + s));
     }
 
     static String logicalId(software.constructs.IConstruct construct) {
-        var child = construct.getNode().getDefaultChild();
-        return synth.stack().getLogicalId((software.amazon.awscdk.CfnElement) (child != null ? child : construct));
+        return LogicalIds.logicalId(synth, construct);
     }
 
     private static JsonNode handler() {
