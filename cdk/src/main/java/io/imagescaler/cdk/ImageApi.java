@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.apigateway.AuthorizationType;
@@ -60,6 +61,11 @@ public final class ImageApi extends Construct {
                     EdgeSecurity security, Uploaders uploaders, Optional<SuperResolution> sr) {
         super(scope, id);
 
+        if (!java.nio.file.Files.exists(settings.handlerAsset())) {
+            throw new IllegalArgumentException("Lambda code not found: " + settings.handlerAsset()
+                    + " - build it first (mvn -B -pl image-handler -am package -DskipTests)"
+                    + " or point -c handlerAsset=... at it");
+        }
         Map<String, String> env = new LinkedHashMap<>();
         env.put("ORIGINALS_BUCKET", storage.originals().getBucketName());
         env.put("GENERATED_BUCKET", storage.generated().getBucketName());
@@ -87,6 +93,8 @@ public final class ImageApi extends Construct {
                         .retention(RetentionDays.ONE_MONTH).build()))
                 .build());
         // SnapStart snapshots only published versions; everything invokes the alias, never $LATEST
+        Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+                "the alias below publishes a version (currentVersion) and is the only thing invoked");
         live = new Alias(this, "Live", AliasProps.builder()
                 .aliasName("live")
                 .version(function.getCurrentVersion())
@@ -118,7 +126,6 @@ public final class ImageApi extends Construct {
 
         LambdaIntegration proxy = new LambdaIntegration(live, LambdaIntegrationOptions.builder()
                 .proxy(true)
-                .allowTestInvoke(false)
                 // one invoke permission for the whole API instead of one per method
                 .scopePermissionToMethod(false)
                 .timeout(Duration.seconds(29))

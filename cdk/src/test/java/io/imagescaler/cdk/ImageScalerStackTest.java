@@ -381,6 +381,13 @@ class ImageScalerStackTest {
         assertTrue(Files.isRegularFile(java.nio.file.Path.of(assembly.getDirectory(), "ImageScaler.assets.json")));
     }
 
+    @Test
+    void synthesizesWithoutWarningsOrErrors() {
+        var annotations = software.amazon.awscdk.assertions.Annotations.fromStack(synth.stack());
+        annotations.hasNoError("*", software.amazon.awscdk.assertions.Match.anyValue());
+        annotations.hasNoWarning("*", software.amazon.awscdk.assertions.Match.anyValue());
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------
 
     /** An alarm's metric, whether CDK rendered it flat or as a one-entry Metrics list (labelled metrics). */
