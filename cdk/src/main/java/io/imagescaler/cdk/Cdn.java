@@ -54,17 +54,19 @@ public final class Cdn extends Construct {
     private final Distribution distribution;
     private final CachePolicy variantCachePolicy;
     private final KeyGroup signers;
+    private final PublicKey signerKey;
 
     public Cdn(Construct scope, String id, DeploymentSettings settings, RepoLayout repo,
                Storage storage, ImageApi api, EdgeSecurity security) {
         super(scope, id);
 
+        signerKey = new PublicKey(this, "SignerKey", PublicKeyProps.builder()
+                .comment("image-scaler signer")
+                .encodedKey(signerPublicKey(settings))
+                .build());
         signers = new KeyGroup(this, "Signers", KeyGroupProps.builder()
                 .comment("keys whose signed URLs/cookies may fetch images (signer keygen)")
-                .items(List.of(new PublicKey(this, "SignerKey", PublicKeyProps.builder()
-                        .comment("image-scaler signer")
-                        .encodedKey(signerPublicKey(settings))
-                        .build())))
+                .items(List.of(signerKey))
                 .build());
 
         // key = path only: the path already holds the id, the canonical transform and a concrete format
@@ -90,9 +92,13 @@ public final class Cdn extends Construct {
                 .build());
         // the variant function strips /v1/images from the URI so the bucket sees {id}/{transform}.{fmt};
         // this origin puts it back for API Gateway
+        // the failover request carries no viewer header (the cache key holds none), and API Gateway
+        // base64-decodes a Lambda's binary body only when Accept matches a binary media type
+        Map<String, String> verifyAndAccept = Map.of(EdgeSecurity.ORIGIN_VERIFY_HEADER, security.currentOriginVerifyValue(),
+                "Accept", "*/*");
         IOrigin apiVariantOrigin = new RestApiOrigin(api.api(), RestApiOriginProps.builder()
                 .originPath("/" + ImageApi.STAGE + "/v1/images")
-                .customHeaders(verify)
+                .customHeaders(verifyAndAccept)
                 .readTimeout(Duration.seconds(30))
                 .build());
         IOrigin variants = new OriginGroup(OriginGroupProps.builder()
@@ -174,6 +180,11 @@ public final class Cdn extends Construct {
 
     public CachePolicy variantCachePolicy() {
         return variantCachePolicy;
+    }
+
+    /** Its id is the {@code Key-Pair-Id} of every signed URL. */
+    public PublicKey signerKey() {
+        return signerKey;
     }
 
     public KeyGroup signers() {

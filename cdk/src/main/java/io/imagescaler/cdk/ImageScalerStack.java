@@ -54,6 +54,7 @@ public final class ImageScalerStack extends Stack {
         output("UserPoolId", uploaders.pool().getUserPoolId());
         output("UserPoolClientId", uploaders.client().getUserPoolClientId());
         output("KeyGroupId", cdn.signers().getKeyGroupId());
+        output("SignerKeyPairId", cdn.signerKey().getPublicKeyId());
         output("AlarmTopic", monitoring.alarms().getTopicArn());
     }
 

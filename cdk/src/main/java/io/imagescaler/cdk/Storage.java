@@ -89,7 +89,7 @@ public final class Storage extends Construct {
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
                         .pointInTimeRecoveryEnabled(true).build())
-                .encryption(TableEncryption.AWS_MANAGED)
+                .encryption(TableEncryption.DEFAULT)
                 .timeToLiveAttribute("ttl")
                 .removalPolicy(removal)
                 .build());

@@ -6,6 +6,7 @@ import software.amazon.awscdk.services.cognito.AccountRecovery;
 import software.amazon.awscdk.services.cognito.AuthFlow;
 import software.amazon.awscdk.services.cognito.CfnUserPoolGroup;
 import software.amazon.awscdk.services.cognito.CfnUserPoolGroupProps;
+import software.amazon.awscdk.services.cognito.FeaturePlan;
 import software.amazon.awscdk.services.cognito.PasswordPolicy;
 import software.amazon.awscdk.services.cognito.SignInAliases;
 import software.amazon.awscdk.services.cognito.UserPool;
@@ -27,6 +28,8 @@ public final class Uploaders extends Construct {
     public Uploaders(Construct scope, String id, DeploymentSettings settings) {
         super(scope, id);
         pool = new UserPool(this, "Pool", UserPoolProps.builder()
+                // uploaders only sign in; none of the Essentials/Plus features are used
+                .featurePlan(FeaturePlan.LITE)
                 .selfSignUpEnabled(false)
                 .signInAliases(SignInAliases.builder().email(true).build())
                 .passwordPolicy(PasswordPolicy.builder().minLength(12).build())

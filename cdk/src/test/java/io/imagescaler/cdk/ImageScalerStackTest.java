@@ -266,6 +266,10 @@ class ImageScalerStackTest {
         assertEquals("/prod/v1/images", fallback.get("OriginPath").asText());
         assertTrue(TemplateJson.references(fallback.get("DomainName"), t.onlyId("AWS::ApiGateway::RestApi")));
         assertEquals("", primary.path("OriginPath").asText());
+        List<String> fallbackHeaders = new ArrayList<>();
+        fallback.get("OriginCustomHeaders").forEach(h -> fallbackHeaders.add(h.get("HeaderName").asText() + ": "
+                + (h.get("HeaderValue").isTextual() ? h.get("HeaderValue").asText() : "<secret>")));
+        assertTrue(fallbackHeaders.contains("Accept: */*"), "binary bodies from the failover: " + fallbackHeaders);
     }
 
     @Test
@@ -293,8 +297,8 @@ class ImageScalerStackTest {
         });
         assertEquals(2, apiOrigins.size());
         for (JsonNode o : apiOrigins) {
-            JsonNode header = o.at("/OriginCustomHeaders/0");
-            assertEquals("X-Origin-Verify", header.get("HeaderName").asText());
+            JsonNode header = TemplateJson.find(o.get("OriginCustomHeaders"),
+                    h -> "X-Origin-Verify".equals(h.path("HeaderName").asText())).getFirst();
             assertTrue(TemplateJson.references(header.get("HeaderValue"), secret));
             assertEquals("https-only", o.at("/CustomOriginConfig/OriginProtocolPolicy").asText());
         }
