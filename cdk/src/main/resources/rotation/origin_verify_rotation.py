@@ -95,8 +95,10 @@ def update_web_acl(pending):
         raise RuntimeError("web ACL has %d %s matches, expected %d" % (len(matches), HEADER, len(SLOTS)))
     for match, slot in zip(matches, SLOTS):
         match["SearchString"] = pending[slot].encode()
-    waf.update_web_acl(LockToken=response["LockToken"], **ACL,
-                       **{k: acl[k] for k in UPDATE_KEYS if k in acl})
+    # re-submit what the ACL has (UpdateWebACL replaces it all); empty optional fields are left out,
+    # since the API rejects e.g. an empty Description that GetWebACL may hand back
+    keep = {k: acl[k] for k in UPDATE_KEYS if k == "Rules" or acl.get(k) not in (None, "", [], {})}
+    waf.update_web_acl(LockToken=response["LockToken"], **ACL, **keep)
 
 
 def origin_headers(config):
