@@ -26,6 +26,7 @@ class OriginVerifyRotationTest {
         pb.environment().put("WAF_RULES", Synthesized.wafRulesDir().resolve("regional-acl.json").toString());
         pb.environment().put("ROTATION_CODE", RepoLayout.discover().rotationCode().toString());
         pb.environment().put("AWS_EC2_METADATA_DISABLED", "true");
+        pb.environment().put("PYTHONDONTWRITEBYTECODE", "1");
         int rc = run(pb, log);
         String output = Files.readString(log);
         assertEquals(0, rc, output.lines().filter(l -> !l.contains("HTTP/1.1")).reduce("", (a, b) -> a + "\n" + b));
