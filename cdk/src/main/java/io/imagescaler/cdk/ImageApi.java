@@ -18,9 +18,6 @@ import software.amazon.awscdk.services.apigateway.Resource;
 import software.amazon.awscdk.services.apigateway.RestApi;
 import software.amazon.awscdk.services.apigateway.RestApiProps;
 import software.amazon.awscdk.services.apigateway.StageOptions;
-import software.amazon.awscdk.services.iam.Effect;
-import software.amazon.awscdk.services.iam.PolicyStatement;
-import software.amazon.awscdk.services.iam.PolicyStatementProps;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.AliasProps;
 import software.amazon.awscdk.services.lambda.Architecture;
@@ -140,7 +137,6 @@ public final class ImageApi extends Construct {
         Resource v1 = api.getRoot().addResource("v1");
         Resource images = v1.addResource("images");
         images.addMethod("POST", proxy, uploader);
-        images.addMethod("GET", proxy, uploader);
         Resource image = images.addResource("{id}");
         image.addMethod("DELETE", proxy, uploader);
         Resource imageSub = image.addResource("{proxy+}");
@@ -159,35 +155,30 @@ public final class ImageApi extends Construct {
 
     private void grantLeastPrivilege(Storage storage, EdgeSecurity security, Optional<SuperResolution> sr) {
         String originals = storage.originals().getBucketArn();
-        function.addToRolePolicy(statement(
+        function.addToRolePolicy(Allow.statement(
                 List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:GetObjectAttributes"),
                 List.of(originals + "/originals/*", originals + "/incoming/*", originals + "/quarantine/*")));
         // presigned multipart uploads are signed with this role, so it needs the multipart actions
-        function.addToRolePolicy(statement(
+        function.addToRolePolicy(Allow.statement(
                 List.of("s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"),
                 List.of(originals + "/incoming/*")));
         String generated = storage.generated().getBucketArn();
-        function.addToRolePolicy(statement(
+        function.addToRolePolicy(Allow.statement(
                 List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
                 List.of(generated + "/*")));
         // deleting an image removes every variant under {id}/, which needs a prefix listing
-        function.addToRolePolicy(statement(List.of("s3:ListBucket"), List.of(generated)));
+        function.addToRolePolicy(Allow.statement(List.of("s3:ListBucket"), List.of(generated)));
         String table = storage.records().getTableArn();
-        function.addToRolePolicy(statement(
+        function.addToRolePolicy(Allow.statement(
                 List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
                         "dynamodb:Query", "dynamodb:ConditionCheckItem"),
                 List.of(table, table + "/index/" + Storage.OWNER_INDEX)));
-        function.addToRolePolicy(statement(List.of("secretsmanager:GetSecretValue"),
+        function.addToRolePolicy(Allow.statement(List.of("secretsmanager:GetSecretValue"),
                 List.of(security.originVerify().getSecretArn())));
         // DetectModerationLabels has no resource-level permissions
-        function.addToRolePolicy(statement(List.of("rekognition:DetectModerationLabels"), List.of("*")));
-        sr.ifPresent(s -> function.addToRolePolicy(statement(List.of("sagemaker:InvokeEndpoint"),
+        function.addToRolePolicy(Allow.statement(List.of("rekognition:DetectModerationLabels"), List.of("*")));
+        sr.ifPresent(s -> function.addToRolePolicy(Allow.statement(List.of("sagemaker:InvokeEndpoint"),
                 List.of(s.endpointArn()))));
-    }
-
-    static PolicyStatement statement(List<String> actions, List<String> resources) {
-        return new PolicyStatement(PolicyStatementProps.builder()
-                .effect(Effect.ALLOW).actions(actions).resources(resources).build());
     }
 
     public Function function() {

@@ -75,10 +75,10 @@ public final class ImageScalerStack extends Stack {
         new Policy(this, "HandlerInvalidation", PolicyProps.builder()
                 .roles(List.of(api.function().getRole()))
                 .statements(List.of(
-                        ImageApi.statement(List.of("cloudfront:CreateInvalidation"), List.of(formatArn(
+                        Allow.statement(List.of("cloudfront:CreateInvalidation"), List.of(formatArn(
                                 ArnComponents.builder().service("cloudfront").region("").resource("distribution")
                                         .resourceName(cdn.distribution().getDistributionId()).build()))),
-                        ImageApi.statement(List.of("ssm:GetParameter"), List.of(id.getParameterArn()))))
+                        Allow.statement(List.of("ssm:GetParameter"), List.of(id.getParameterArn()))))
                 .build());
     }
 

@@ -44,12 +44,12 @@ public final class OriginVerifyRotation extends Construct {
                         .retention(RetentionDays.ONE_YEAR).build()))
                 .build());
 
-        function.addToRolePolicy(ImageApi.statement(List.of("wafv2:GetWebACL", "wafv2:UpdateWebACL"),
+        function.addToRolePolicy(Allow.statement(List.of("wafv2:GetWebACL", "wafv2:UpdateWebACL"),
                 List.of(security.regionalAcl().getAttrArn())));
         // UpdateWebACL re-submits the whole rule list, which names AWS managed rule groups
-        function.addToRolePolicy(ImageApi.statement(List.of("wafv2:UpdateWebACL"),
+        function.addToRolePolicy(Allow.statement(List.of("wafv2:UpdateWebACL"),
                 List.of(Fn.sub("arn:${AWS::Partition}:wafv2:${AWS::Region}:${AWS::AccountId}:regional/managedruleset/*/*"))));
-        function.addToRolePolicy(ImageApi.statement(
+        function.addToRolePolicy(Allow.statement(
                 List.of("cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution"),
                 List.of(stack.formatArn(software.amazon.awscdk.ArnComponents.builder()
                         .service("cloudfront").region("").resource("distribution")

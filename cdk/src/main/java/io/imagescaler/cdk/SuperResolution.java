@@ -40,21 +40,21 @@ public final class SuperResolution extends Construct {
                 .assumedBy(new ServicePrincipal("sagemaker.amazonaws.com"))
                 .build());
         // pull the container image from this account's ECR and write logs/metrics; nothing else
-        execution.addToPolicy(ImageApi.statement(
+        execution.addToPolicy(Allow.statement(
                 List.of("ecr:GetAuthorizationToken"), List.of("*")));
-        execution.addToPolicy(ImageApi.statement(
+        execution.addToPolicy(Allow.statement(
                 List.of("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"),
                 List.of(Fn.sub("arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/*"))));
-        execution.addToPolicy(ImageApi.statement(
+        execution.addToPolicy(Allow.statement(
                 List.of("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"),
                 List.of(Fn.sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/sagemaker/*"))));
-        execution.addToPolicy(ImageApi.statement(List.of("cloudwatch:PutMetricData"), List.of("*")));
+        execution.addToPolicy(Allow.statement(List.of("cloudwatch:PutMetricData"), List.of("*")));
 
         CfnModel.ContainerDefinitionProperty.Builder container = CfnModel.ContainerDefinitionProperty.builder()
                 .image(Fn.sub(settings.srImageUri()));
         if (!settings.srModelDataUrl().isBlank()) {
             container.modelDataUrl(settings.srModelDataUrl());
-            execution.addToPolicy(ImageApi.statement(List.of("s3:GetObject"),
+            execution.addToPolicy(Allow.statement(List.of("s3:GetObject"),
                     List.of(Fn.sub("arn:${AWS::Partition}:s3:::" + settings.srModelDataUrl().replaceFirst("^s3://", "")))));
         }
         CfnModel model = new CfnModel(this, "Model", CfnModelProps.builder()

@@ -111,7 +111,7 @@ class ImageScalerStackTest {
         assertEquals("live", alias.get("Name").asText());
         assertTrue(TemplateJson.references(alias.get("FunctionVersion"), t.onlyId("AWS::Lambda::Version")));
         Map<String, JsonNode> methods = t.ofType("AWS::ApiGateway::Method");
-        assertEquals(8, methods.size(), methods.keySet().toString());
+        assertEquals(7, methods.size(), methods.keySet().toString());
         methods.values().forEach(m -> {
             assertEquals("AWS_PROXY", m.at("/Integration/Type").asText());
             assertTrue(TemplateJson.references(m.at("/Integration/Uri"), aliasId), "method must call the alias: " + m);
