@@ -19,9 +19,17 @@ public final class CloudFrontBase64 {
         return encode(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Also accepts standard base64 characters, as CloudFront does for values that arrive unencoded. */
+    /**
+     * Also accepts standard base64 characters ({@code + = /}) for values a client sent unencoded. Refuses
+     * non-canonical spellings (unused low bits set in the last character, missing padding): the JDK decoder
+     * would ignore such bits, letting a visibly different signature string pass as the same bytes.
+     */
     public static byte[] decode(String text) {
         String standard = text.replace('-', '+').replace('_', '=').replace('~', '/');
-        return Base64.getDecoder().decode(standard);
+        byte[] bytes = Base64.getDecoder().decode(standard);
+        if (!Base64.getEncoder().encodeToString(bytes).equals(standard)) {
+            throw new IllegalArgumentException("not canonical base64");
+        }
+        return bytes;
     }
 }
