@@ -30,7 +30,7 @@ class NodeCrossCheckTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Path WORK = Path.of("target", "node-crosscheck");
     static final String ORIGIN = "https://d111111abcdef8.cloudfront.net";
-    static final String IMAGE = ORIGIN + "/v1/images/Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXU/";
+    static final String IMAGE = ORIGIN + "/v1/images/Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF/";
     static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
     static final Instant EXPIRES = NOW.plusSeconds(3600);
     static final String CLIENT = "198.51.100.20";
