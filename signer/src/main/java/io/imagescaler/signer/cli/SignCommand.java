@@ -6,6 +6,9 @@ import io.imagescaler.signer.Policy;
 import io.imagescaler.signer.SignedCookies;
 import io.imagescaler.signer.SigningKey;
 import io.imagescaler.signer.UrlSigner;
+import io.imagescaler.signer.aws.SecretsManagerKeySource;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -37,7 +40,17 @@ final class SignCommand implements Callable<Integer> {
 
         @Option(names = "--private-key-env", description = "Environment variable holding the PEM (or base64 of it).")
         String variable;
+
+        @Option(names = "--private-key-secret", description = "AWS Secrets Manager secret id holding the PEM, or JSON"
+                + " {keyPairId, privateKey} (needs --aws-region; credentials from the default AWS chain).")
+        String secretId;
     }
+
+    @Option(names = "--aws-region", description = "Region of the Secrets Manager secret.")
+    String awsRegion;
+
+    @Option(names = "--aws-endpoint", description = "Secrets Manager endpoint override (e.g. a local stand-in).")
+    java.net.URI awsEndpoint;
 
     @Option(names = "--expires", defaultValue = "1h",
             description = "End of validity: 15m, 12h, 7d, epoch seconds or ISO instant (default: ${DEFAULT-VALUE}).")
@@ -67,11 +80,23 @@ final class SignCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private SigningKey fromSecretsManager() {
+        if (awsRegion == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--private-key-secret needs --aws-region");
+        }
+        try (var client = SecretsManagerKeySource.client(Region.of(awsRegion),
+                DefaultCredentialsProvider.builder().build(), awsEndpoint)) {
+            // a JSON secret names its own key pair id, which then wins over --key-pair-id
+            return new SecretsManagerKeySource(client).signingKey(keyOrigin.secretId, keyPairId);
+        }
+    }
+
     @Override
     public Integer call() throws IOException {
         Instant now = Instant.now();
         SigningKey key = keyOrigin.file != null ? SigningKey.fromPemFile(keyPairId, keyOrigin.file)
-                : SigningKey.fromEnvironment(keyPairId, keyOrigin.variable);
+                : keyOrigin.variable != null ? SigningKey.fromEnvironment(keyPairId, keyOrigin.variable)
+                : fromSecretsManager();
         UrlSigner signer = UrlSigner.with(key).hash(hash);
         String pattern = resource != null ? resource : wildcard ? url.substring(0, url.lastIndexOf('/') + 1) + "*" : null;
         Policy policy = new Policy(pattern != null ? pattern : url, new Moment(expires).resolve(now),

@@ -17,10 +17,18 @@ public final class SignerCommand implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        return new CommandLine(new SignerCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+        // a failure is a one-line message for the user, not a stack trace
+        return new CommandLine(new SignerCommand()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((e, cli, parsed) -> {
+                    cli.getErr().println("signer: " + e.getMessage());
+                    cli.getErr().flush();
+                    return 2;
+                });
     }
 
     public static void main(String[] args) {
+        // the AWS SDK logs through SLF4J; a CLI has no logging backend and wants no notice about that
+        System.setProperty("slf4j.internal.verbosity", "ERROR");
         System.exit(commandLine().execute(args));
     }
 }
