@@ -23,6 +23,24 @@ public record SignedCookies(Map<String, String> values) {
                 .toList();
     }
 
+    /**
+     * The cookies of a {@code Cookie} request header by name, for {@link SignatureVerifier#verify}; the first
+     * of repeated names wins, as browsers send the most specific path first.
+     */
+    public static Map<String, String> parseCookieHeader(String header) {
+        Map<String, String> cookies = new LinkedHashMap<>();
+        if (header == null) {
+            return cookies;
+        }
+        for (String part : header.split(";")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                cookies.putIfAbsent(part.substring(0, eq).strip(), part.substring(eq + 1).strip());
+            }
+        }
+        return cookies;
+    }
+
     /** A {@code Cookie} request header carrying them all. */
     public String cookieHeader() {
         return String.join("; ", values.entrySet().stream().sorted(Map.Entry.comparingByKey())

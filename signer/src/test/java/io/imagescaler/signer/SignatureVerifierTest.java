@@ -98,6 +98,14 @@ class SignatureVerifierTest {
             assertEquals(Outcome.TAMPERED, verifier.verify(IMAGE + "w_1.webp", c.values(), CLIENT, NOW).outcome());
         }
 
+        @Test
+        void cookiesFromARequestHeader() {
+            SignedCookies c = signer(HashAlgorithm.SHA256).cookiesCustom(new Policy(IMAGE + "*", EXPIRES, null, null));
+            Map<String, String> parsed = SignedCookies.parseCookieHeader("session=abc; " + c.cookieHeader() + "; x=1");
+            assertTrue(verifier.verify(URL, parsed, CLIENT, NOW).allowed());
+            assertEquals(Map.of(), SignedCookies.parseCookieHeader(null));
+        }
+
         @ParameterizedTest
         @EnumSource(HashAlgorithm.class)
         void customCookiesCoverTheWholeImage(HashAlgorithm hash) {

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -318,8 +317,7 @@ public final class WafEvaluator {
 
     private static void collect(JsonNode node, Set<String> types) {
         if (node.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
                 // "Statement" and "ScopeDownStatement" hold a statement; they are not a type themselves
                 if (e.getKey().endsWith("Statement") && !e.getKey().equals("Statement")
                         && !e.getKey().equals("ScopeDownStatement")) {

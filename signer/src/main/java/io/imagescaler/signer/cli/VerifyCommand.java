@@ -1,6 +1,7 @@
 package io.imagescaler.signer.cli;
 
 import io.imagescaler.signer.SignatureVerifier;
+import io.imagescaler.signer.SignedCookies;
 import io.imagescaler.signer.TrustedKeyGroup;
 import io.imagescaler.signer.Verdict;
 import java.io.IOException;
@@ -44,14 +45,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Map<String, String> all = new LinkedHashMap<>(cookies);
-        if (cookieHeader != null) {
-            for (String part : cookieHeader.split(";")) {
-                int eq = part.indexOf('=');
-                if (eq > 0) {
-                    all.put(part.substring(0, eq).strip(), part.substring(eq + 1).strip());
-                }
-            }
-        }
+        all.putAll(SignedCookies.parseCookieHeader(cookieHeader));
         Instant at = now == null ? Instant.now() : new Moment(now).resolve(Instant.now());
         Verdict v = new SignatureVerifier(TrustedKeyGroup.fromPemFiles(publicKeys)).verify(url, all, ip, at);
         PrintWriter o = spec.commandLine().getOut();
