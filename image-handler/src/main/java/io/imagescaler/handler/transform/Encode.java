@@ -2,6 +2,10 @@ package io.imagescaler.handler.transform;
 
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_COMPRESSION;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_FILTER;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_FILTER_NONE;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_STRATEGY;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_STRATEGY_DEFAULT;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_WEBP_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 
@@ -16,7 +20,7 @@ import org.bytedeco.javacpp.IntPointer;
  */
 final class Encode implements Step {
     static final int DEFAULT_QUALITY = 80;
-    /** zlib level 6 with adaptive filtering: sharp's default PNG settings. */
+    /** zlib level 6, default strategy, no row filters: sharp's default PNG settings. */
     static final int PNG_LEVEL = 6;
 
     @Override
@@ -36,7 +40,8 @@ final class Encode implements Step {
             }
             case PNG -> {
                 extension = ".png";
-                params = new int[] {IMWRITE_PNG_COMPRESSION, PNG_LEVEL};
+                params = new int[] {IMWRITE_PNG_COMPRESSION, PNG_LEVEL, IMWRITE_PNG_STRATEGY, IMWRITE_PNG_STRATEGY_DEFAULT,
+                    IMWRITE_PNG_FILTER, IMWRITE_PNG_FILTER_NONE};
             }
             case WEBP -> {
                 extension = ".webp";
