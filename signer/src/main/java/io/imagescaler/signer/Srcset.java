@@ -4,6 +4,7 @@ import io.imagescaler.spec.Variant;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * A {@code srcset} attribute for one image at several widths. The signed form carries one custom policy
@@ -28,16 +29,29 @@ public final class Srcset {
      * Sets each width on {@code variant} in turn.
      */
     public static String signed(UrlSigner signer, String origin, Variant variant, Instant expires, int... widths) {
+        return signed(signer, origin, w -> variant.width(w).path(), expires, widths);
+    }
+
+    /**
+     * Signed {@code srcset} from any path-per-width function; every path must lie in the same directory
+     * (one image), which the shared wildcard policy covers.
+     */
+    public static String signed(UrlSigner signer, String origin, IntFunction<String> pathForWidth, Instant expires,
+                                int... widths) {
         if (widths.length == 0) {
             throw new IllegalArgumentException("a srcset needs at least one width");
         }
         String base = origin.endsWith("/") ? origin.substring(0, origin.length() - 1) : origin;
-        String first = variant.width(widths[0]).path();
+        String first = pathForWidth.apply(widths[0]);
         String imagePrefix = first.substring(0, first.lastIndexOf('/') + 1);
         String query = signer.customQuery(new Policy(base + imagePrefix + "*", expires, null, null));
         List<String> entries = new ArrayList<>();
         for (int w : widths) {
-            entries.add(base + variant.width(w).path() + "?" + query + " " + w + "w");
+            String path = pathForWidth.apply(w);
+            if (!path.startsWith(imagePrefix) || path.indexOf('/', imagePrefix.length()) >= 0) {
+                throw new IllegalArgumentException(path + " is not under " + imagePrefix);
+            }
+            entries.add(base + path + "?" + query + " " + w + "w");
         }
         return String.join(", ", entries);
     }

@@ -83,6 +83,25 @@ class SignerCommandTest {
     }
 
     @Test
+    void srcsetEntriesAllVerify(@TempDir Path dir) {
+        run("keygen", "--out", dir.toString());
+        String id = io.imagescaler.spec.ImageId.random().value();
+        Run r = run("srcset", "--origin", "https://d111111abcdef8.cloudfront.net", "--id", id, "--widths", "320,640",
+                "--transform", "fit_cover,q_75", "--format", "webp", "--key-pair-id", "K1", "--private-key",
+                dir.resolve("cloudfront-private.pem").toString(), "--hash", "SHA256");
+        assertEquals(0, r.exit(), r.err());
+        String[] entries = r.out().strip().split(", ");
+        assertEquals(2, entries.length);
+        assertTrue(entries[0].endsWith(" 320w") && entries[1].endsWith(" 640w"));
+        assertTrue(entries[0].contains("/v1/images/" + id + "/w_320,fit_cover,q_75.webp?Policy="), entries[0]);
+        for (String e : entries) {
+            String url = e.substring(0, e.lastIndexOf(' '));
+            Run v = run("verify", "--url", url, "--public-key", "K1=" + dir.resolve("cloudfront-public.pem"));
+            assertEquals(0, v.exit(), v.out());
+        }
+    }
+
+    @Test
     void missingSignatureIsExplained(@TempDir Path dir) {
         run("keygen", "--out", dir.toString());
         Run r = run("verify", "--url", "https://x.test/a.jpg", "--public-key", "K=" + dir.resolve("cloudfront-public.pem"));

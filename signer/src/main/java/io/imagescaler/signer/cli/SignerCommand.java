@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code signer}: make CloudFront key pairs, sign URLs and cookies, and explain why a URL would be refused. */
 @Command(name = "signer", mixinStandardHelpOptions = true, version = "signer 0.1.0",
         description = "CloudFront signed URLs and cookies for image-scaler.",
-        subcommands = {KeygenCommand.class, SignCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {KeygenCommand.class, SignCommand.class, SrcsetCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class})
 public final class SignerCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
