@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs the sr-endpoint bench (quality and/or speed) from the repository root: bench.sh [quality|speed|all] [crop]
+set -euo pipefail
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+export OPT_OUT_TRACKING=true
+mvn -B -q -o -pl sr-endpoint -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
+cp="sr-endpoint/target/classes:sr-endpoint/target/test-classes:$(cat sr-endpoint/target/bench.classpath)"
+exec "$JAVA_HOME/bin/java" -Xmx4g -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -Djava.awt.headless=true \
+  -Dai.djl.offline=true -Dlogback.configurationFile=sr-endpoint-logback.xml \
+  -cp "$cp" io.imagescaler.sr.bench.SrBench "$@"
