@@ -5,7 +5,10 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export OPT_OUT_TRACKING=true
 mvn -B -q -o -pl sr-endpoint -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
-cp="sr-endpoint/target/classes:sr-endpoint/target/test-classes:$(cat sr-endpoint/target/bench.classpath)"
+# The class path goes through an @argfile: ONNX Runtime 1.29's native start-up segfaults when the process
+# command line is longer than about 4 KB (measured here; a long -cp is enough).
+echo "-cp sr-endpoint/target/classes:sr-endpoint/target/test-classes:$(cat sr-endpoint/target/bench.classpath)" \
+  > sr-endpoint/target/bench.args
 exec "$JAVA_HOME/bin/java" -Xmx4g -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -Djava.awt.headless=true \
   -Dai.djl.offline=true -Dlogback.configurationFile=sr-endpoint-logback.xml \
-  -cp "$cp" io.imagescaler.sr.bench.SrBench "$@"
+  @sr-endpoint/target/bench.args io.imagescaler.sr.bench.SrBench "$@"
