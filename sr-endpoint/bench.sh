@@ -2,7 +2,7 @@
 # Runs the sr-endpoint bench (quality and/or speed) from the repository root: bench.sh [quality|speed|all] [crop]
 set -euo pipefail
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-export OPT_OUT_TRACKING=true
+export OPT_OUT_TRACKING=true ORT_DISABLE_TELEMETRY=1
 mvn -B -q -o -pl sr-endpoint -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
 # The class path goes through an @argfile: ONNX Runtime 1.29's native start-up segfaults when the process
