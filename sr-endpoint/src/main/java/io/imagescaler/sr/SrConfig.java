@@ -1,6 +1,7 @@
 package io.imagescaler.sr;
 
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedMap;
@@ -31,7 +32,7 @@ public record SrConfig(String host, int port, SortedMap<Integer, String> models,
                        long maxInputPixels, long maxOutputPixels, int defaultScale) {
 
     public SrConfig {
-        models = new TreeMap<>(models);
+        models = Collections.unmodifiableSortedMap(new TreeMap<>(models));
         if (models.isEmpty()) throw new IllegalArgumentException("SR_MODELS names no model");
         if (!models.containsKey(defaultScale))
             throw new IllegalArgumentException("SR_DEFAULT_SCALE " + defaultScale + " is not served: " + models.keySet());

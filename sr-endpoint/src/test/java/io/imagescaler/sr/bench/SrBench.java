@@ -43,10 +43,11 @@ public final class SrBench {
         StringBuilder report = new StringBuilder();
         report.append("CPU: ").append(cpuName()).append(", ").append(Runtime.getRuntime().availableProcessors())
                 .append(" cores visible; load average at start ").append(loadAverage()).append("\n\n");
-        if (mode.equals("quality") || mode.equals("all")) report.append(quality(out, args.length > 1 ? Integer.parseInt(args[1]) : 480));
+        if (mode.equals("quality") || mode.equals("all"))
+            report.append(quality(out, args.length > 1 ? Integer.parseInt(args[1]) : 480, args.length > 2 ? args[2] : "bicubic"));
         if (mode.equals("speed") || mode.equals("all")) report.append(speed());
         System.out.println(report);
-        Files.writeString(out.resolve("sr-bench-" + mode + ".md"), report.toString());
+        Files.writeString(out.resolve("sr-bench-" + String.join("-", args.length > 0 ? args : new String[]{mode}) + ".md"), report.toString());
     }
 
     // ---------------------------------------------------------------- quality
@@ -87,7 +88,11 @@ public final class SrBench {
         return null;
     }
 
-    static String quality(Path out, int size) throws Exception {
+    /**
+     * @param degradation how the low-resolution input is made: {@code bicubic} (MATLAB-style anti-aliased
+     *                    bicubic, the models' training degradation) or {@code area} (OpenCV INTER_AREA)
+     */
+    static String quality(Path out, int size, String degradation) throws Exception {
         List<Photo> photos = photos(size);
         Map<String, Integer> models = new LinkedHashMap<>();
         models.put("esrgan-medium-x2", 2);
@@ -98,13 +103,16 @@ public final class SrBench {
         TiledUpscale tiling = new TiledUpscale(TILE, MARGIN, BLEND);
 
         StringBuilder t = new StringBuilder();
-        t.append("### Quality: ").append(size).append("×").append(size).append(" centre crops, reduced by area averaging, enlarged back\n\n");
+        t.append("### Quality: ").append(size).append("×").append(size).append(" centre crops, reduced by ")
+                .append(degradation.equals("area") ? "area averaging (OpenCV INTER_AREA)" : "anti-aliased bicubic (MATLAB imresize)")
+                .append(", enlarged back\n\n");
         t.append("PSNR (dB) / SSIM on luma, border of `scale` pixels left out.\n\n");
         t.append("| photo | scale | bicubic | Lanczos-4 | esrgan-medium | esrgan-thick |\n|---|---|---|---|---|---|\n");
         Map<String, double[]> sums = new LinkedHashMap<>();
         for (Photo photo : photos) {
             for (int scale : new int[]{2, 4}) {
-                BufferedImage lr = Resamplers.shrink(photo.hr(), scale);
+                BufferedImage lr = degradation.equals("area") ? Resamplers.shrink(photo.hr(), scale)
+                        : Resamplers.shrinkBicubicAntialiased(photo.hr(), scale);
                 BufferedImage bicubic = Resamplers.bicubic(lr, scale);
                 BufferedImage lanczos = Resamplers.lanczos(lr, scale);
                 SourceImage src = SourceImage.fromImage("png", lr);
@@ -125,8 +133,8 @@ public final class SrBench {
                     t.append(String.format(Locale.ROOT, " | %.2f / %.4f", psnr, ssim));
                 }
                 t.append(" |\n");
-                if (photo == photos.get(photos.size() > 1 ? 1 : 0))
-                    contactSheet(out.resolve("sr-contact-sheet-x" + scale + ".png"), photo, scale, lr, lanczos, medium, thick);
+                if (photo == sheetPhoto(photos))
+                    contactSheet(out.resolve("sr-contact-sheet-" + degradation + "-x" + scale + ".png"), photo, scale, lr, lanczos, medium, thick);
             }
         }
         for (int scale : new int[]{2, 4}) {
@@ -141,11 +149,31 @@ public final class SrBench {
         return t.append('\n').toString();
     }
 
+    /** The church photo when ../shared is there (fine texture), else the in-repo dice. */
+    static Photo sheetPhoto(List<Photo> photos) {
+        return photos.stream().filter(p -> p.name().contains("cerkiew")).findFirst().orElse(photos.get(0));
+    }
+
     /** LR (pixel-replicated) | Lanczos | medium | thick | original, a 96 px crop each shown at 3×. */
     static void contactSheet(Path file, Photo photo, int scale, BufferedImage lr, BufferedImage lanczos,
                              BufferedImage medium, BufferedImage thick) throws IOException {
         int crop = 96, zoom = 3, cell = crop * zoom, label = 22;
-        int cx = photo.hr().getWidth() / 2 - crop / 2, cy = photo.hr().getHeight() / 2 - crop / 2;
+        // the most textured window (highest mean luma gradient): flat areas show no difference between methods
+        int cx = 0, cy = 0;
+        double best = -1;
+        for (int y = 0; y + crop <= photo.hr().getHeight(); y += 24)
+            for (int x = 0; x + crop <= photo.hr().getWidth(); x += 24) {
+                double[] l = ImageQuality.luma(photo.hr().getSubimage(x, y, crop, crop), 0);
+                double energy = 0;
+                for (int j = 0; j + 1 < crop; j++)
+                    for (int i = 0; i + 1 < crop; i++)
+                        energy += Math.abs(l[j * crop + i + 1] - l[j * crop + i]) + Math.abs(l[(j + 1) * crop + i] - l[j * crop + i]);
+                if (energy > best) {
+                    best = energy;
+                    cx = x;
+                    cy = y;
+                }
+            }
         List<Object[]> cells = new ArrayList<>();
         cells.add(new Object[]{"input x" + scale + " (nearest)", Resamplers.nearest(lr, scale)});
         cells.add(new Object[]{"Lanczos-4", lanczos});
