@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of every module (the README's test command).
+# Runs every test of every module: ./test.sh   (the README's test command; .ci/run runs exactly this)
 set -euo pipefail
 cd "$(dirname "$0")"
-export AWS_EC2_METADATA_DISABLED=true OPT_OUT_TRACKING=true
+. ./jdk.sh
 exec mvn -B -ntp verify "$@"

@@ -28,6 +28,14 @@ public abstract sealed class ImageScalerException extends RuntimeException {
         public String title() { return "Invalid request"; }
     }
 
+    /** The path exists but not for this method. */
+    public static final class MethodNotAllowed extends ImageScalerException {
+        public MethodNotAllowed(String detail) { super(detail, null); }
+        public String slug() { return "method-not-allowed"; }
+        public int status() { return 405; }
+        public String title() { return "Method not allowed"; }
+    }
+
     /** No or bad identity (missing/expired/forged bearer token). */
     public static final class Unauthorized extends ImageScalerException {
         public Unauthorized(String detail) { super(detail, null); }

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The engine bench: each workload of issue 3 in the engine (one JVM per workload, one thread) and in
+# sharp (one node process per workload, concurrency 1, cache off), on the same files, same machine,
+# same run. Prints one line per workload:
+#   W1-jpeg java_ms=… sharp_ms=… ratio=… java_rss_mb=… sharp_rss_mb=…
+# Usage: bench/run.sh [testdata-dir]   (default ../shared/testdata; needs node + npm for sharp)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. ./jdk.sh
+DATA="${1:-../shared/testdata}/images"
+[ -d "$DATA" ] || { echo "no test images at $DATA (pass the testdata dir)"; exit 2; }
+[ -f bench/target/bench.jar ] || mvn -B -q -ntp -pl bench -am package -DskipTests
+[ -d bench/sharp/node_modules/sharp ] || (cd bench/sharp && npm ci --no-audit --no-fund >/dev/null)
+JAVA_OPTS=(-XX:+UseSerialGC -Xmx512m -Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp --enable-native-access=ALL-UNNAMED)
+
+photos=("$DATA/jpeg-12mp-galaxys7.jpg" "$DATA/jpeg-12mp-nikond90.jpg" "$DATA/jpeg-22mp-canon5d3-srgb-icc.jpg")
+pngs=("$DATA/png-rgba-dice-800x600.png" "$DATA/png-rgba-panorama-2048x512.png")
+w3=("$DATA/jpeg-12mp-galaxys7.jpg")
+
+run() { # label workload files...
+  local label=$1 workload=$2; shift 2
+  local j s
+  j=$(java "${JAVA_OPTS[@]}" -jar bench/target/bench.jar "$workload" "$@" 2>/dev/null | tail -1)
+  s=$(node bench/sharp/bench.js "$workload" "$@" | tail -1)
+  local jm sm
+  jm=$(sed -E 's/.*java_ms=([0-9.]+).*/\1/' <<<"$j"); sm=$(sed -E 's/.*sharp_ms=([0-9.]+).*/\1/' <<<"$s")
+  printf '%s java_ms=%s sharp_ms=%s ratio=%s java_rss_mb=%s sharp_rss_mb=%s\n' "$label" "$jm" "$sm" \
+    "$(awk -v a="$jm" -v b="$sm" 'BEGIN{printf "%.2f", a/b}')" \
+    "$(sed -E 's/.*java_rss_mb=([0-9]+).*/\1/' <<<"$j")" "$(sed -E 's/.*sharp_rss_mb=([0-9]+).*/\1/' <<<"$s")"
+}
+
+run W1-jpeg W1_JPEG "${photos[@]}"
+run W1-webp W1_WEBP "${photos[@]}"
+run W2-png W2_PNG "${pngs[@]}"
+run W2-webp W2_WEBP "${pngs[@]}"
+run W3 W3 "${w3[@]}"

@@ -1,0 +1,112 @@
+package io.imagescaler.bench;
+
+import io.imagescaler.handler.transform.Limits;
+import io.imagescaler.handler.transform.Pipeline;
+import io.imagescaler.handler.transform.SourceInfo;
+import io.imagescaler.spec.ImageFormat;
+import io.imagescaler.spec.TransformSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.bytedeco.opencv.global.opencv_core;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * One workload of the engine bench, in-process bytes to bytes, on one thread, in its own JVM so its
+ * peak RSS is its own. bench/run.sh runs it beside bench/sharp/bench.js and prints the comparison.
+ * Output: {@code java_ms=<median ms per image> java_rss_mb=<peak RSS> images=<n> runs=<n>}.
+ */
+@Command(name = "engine-bench", mixinStandardHelpOptions = true)
+public final class EngineBench implements Runnable {
+
+    /** The workloads of issue 3, spelled in our transform language; sharp's script mirrors them. */
+    enum Workload {
+        W1_JPEG("w_800,h_800", ImageFormat.JPG),
+        W1_WEBP("w_800,h_800", ImageFormat.WEBP),
+        W2_PNG("w_400", ImageFormat.PNG),
+        W2_WEBP("w_400", ImageFormat.WEBP),
+        W3("w_200,h_200,fit_cover", ImageFormat.JPG);
+
+        final String transform;
+        final ImageFormat format;
+
+        Workload(String transform, ImageFormat format) {
+            this.transform = transform;
+            this.format = format;
+        }
+    }
+
+    @Parameters(index = "0", description = "W1_JPEG, W1_WEBP, W2_PNG, W2_WEBP or W3")
+    Workload workload;
+
+    @Parameters(index = "1..*", description = "input images")
+    List<Path> images;
+
+    @Option(names = "--warmup", defaultValue = "8", description = "untimed runs per image")
+    int warmup;
+
+    @Option(names = "--runs", defaultValue = "15", description = "timed runs per image")
+    int runs;
+
+    @Override
+    public void run() {
+        opencv_core.setNumThreads(1);
+        Pipeline engine = new Pipeline();
+        TransformSpec spec = TransformSpec.parse(workload.transform);
+        List<byte[]> sources = images.stream().map(EngineBench::read).toList();
+        for (byte[] src : sources) {
+            for (int i = 0; i < warmup; i++) {
+                once(engine, src, spec);
+            }
+        }
+        List<Double> millis = new ArrayList<>();
+        long sink = 0;
+        for (int r = 0; r < runs; r++) {
+            for (byte[] src : sources) {
+                long t0 = System.nanoTime();
+                sink += once(engine, src, spec);
+                millis.add((System.nanoTime() - t0) / 1e6);
+            }
+        }
+        double[] sorted = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double median = sorted[sorted.length / 2];
+        System.out.printf(Locale.ROOT, "java_ms=%.1f java_rss_mb=%d images=%d runs=%d bytes=%d%n", median,
+                peakRssMb(), sources.size(), runs, sink / runs);
+    }
+
+    private int once(Pipeline engine, byte[] src, TransformSpec spec) {
+        SourceInfo info = engine.probe(src, Limits.DEFAULT);
+        return engine.render(src, info, spec, workload.format, Limits.DEFAULT).bytes().length;
+    }
+
+    /** VmHWM: the process's peak resident set, what a Lambda's memory setting has to cover. */
+    static long peakRssMb() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                    .filter(l -> l.startsWith("VmHWM:"))
+                    .map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024)
+                    .findFirst().orElse(-1L);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static byte[] read(Path p) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new EngineBench()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    }
+}

@@ -1,0 +1,33 @@
+package io.imagescaler.handler.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imagescaler.handler.images.ImageRecord;
+
+/** The public JSON view of an image record (metadata and upload answers). */
+final class RecordJson {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private RecordJson() {
+    }
+
+    static String of(ImageRecord r) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("id", r.id().value());
+        n.put("owner", r.owner());
+        n.put("status", r.status().name());
+        n.put("contentType", r.contentType());
+        n.put("width", r.width());
+        n.put("height", r.height());
+        n.put("frames", r.frames());
+        n.put("bytes", r.bytes());
+        n.put("sha256", r.sha256());
+        n.put("createdAt", r.createdAt().toString());
+        ObjectNode links = n.putObject("links");
+        String base = "/v1/images/" + r.id().value();
+        links.put("original", base + "/original");
+        links.put("metadata", base + "/metadata");
+        links.put("example", base + "/w_800.webp");
+        return n.toString();
+    }
+}

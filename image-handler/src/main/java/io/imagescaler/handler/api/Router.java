@@ -1,0 +1,94 @@
+package io.imagescaler.handler.api;
+
+import io.imagescaler.handler.error.ImageScalerException;
+import io.imagescaler.handler.images.ImageRecord;
+import io.imagescaler.handler.images.ImageService;
+import io.imagescaler.handler.images.Served;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Maps the HTTP API of DESIGN.md §3 onto {@link ImageService}; the only class that knows paths. */
+public final class Router {
+    private static final Pattern IMAGE = Pattern.compile("^/v1/images/([^/]+)$");
+    private static final Pattern IMAGE_PART = Pattern.compile("^/v1/images/([^/]+)/([^/]+)$");
+    /** Who uploads when no identity is attached (until upload auth is configured). */
+    public static final String ANONYMOUS = "anonymous";
+
+    private final ImageService images;
+
+    public Router(ImageService images) {
+        this.images = images;
+    }
+
+    public HttpResponse handle(HttpRequest request) {
+        try {
+            return route(request);
+        } catch (ImageScalerException e) {
+            return Problems.of(e, request.path());
+        } catch (RuntimeException e) {
+            return Problems.unexpected(e, request.path());
+        }
+    }
+
+    private HttpResponse route(HttpRequest r) {
+        String path = r.path();
+        if (path.equals("/v1/images")) {
+            requireMethod(r, "POST");
+            ImageRecord created = images.upload(r.body(), ANONYMOUS);
+            return HttpResponse.json(201, RecordJson.of(created))
+                    .with("Location", "/v1/images/" + created.id().value() + "/metadata");
+        }
+        Matcher whole = IMAGE.matcher(path);
+        if (whole.matches()) {
+            requireMethod(r, "DELETE");
+            images.delete(whole.group(1));
+            return new HttpResponse(204, java.util.Map.of("Cache-Control", "no-store"), null);
+        }
+        Matcher part = IMAGE_PART.matcher(path);
+        if (part.matches()) {
+            requireMethod(r, "GET");
+            String id = part.group(1);
+            return switch (part.group(2)) {
+                case "metadata" -> HttpResponse.json(200, RecordJson.of(images.metadata(id)))
+                        .with("Cache-Control", "private, no-cache");
+                case "original" -> served(images.original(id), r);
+                default -> served(images.variant(id, part.group(2)), r);
+            };
+        }
+        throw new ImageScalerException.NotFound("no such resource: " + path);
+    }
+
+    private static HttpResponse served(Served served, HttpRequest r) {
+        return switch (served) {
+            case Served.Bytes b -> {
+                HttpResponse ok = HttpResponse.of(200, b.contentType(), b.bytes())
+                        .with("ETag", b.etag())
+                        .with("Cache-Control", b.cacheControl())
+                        .with("X-Cache", b.cacheHit() ? "Hit from generated bucket" : "Miss, rendered")
+                        .with("Server-Timing", b.timings().serverTiming());
+                String ifNoneMatch = r.header("If-None-Match").orElse(null);
+                yield b.etag().equals(ifNoneMatch)
+                        ? new HttpResponse(304, without(ok.headers(), "Content-Type"), null) : ok;
+            }
+            case Served.AskAgain again -> new HttpResponse(302, java.util.Map.of(
+                    "Location", r.path() + (r.rawQuery().isEmpty() ? "" : "?" + r.rawQuery()),
+                    "Cache-Control", "no-store",
+                    "Server-Timing", again.timings().serverTiming()), null);
+            case Served.Elsewhere there -> new HttpResponse(302, java.util.Map.of(
+                    "Location", there.location().toString(), "Cache-Control", "no-store"), null);
+        };
+    }
+
+    private static java.util.Map<String, String> without(java.util.Map<String, String> headers, String name) {
+        var copy = new java.util.LinkedHashMap<>(headers);
+        copy.remove(name);
+        return copy;
+    }
+
+    private static void requireMethod(HttpRequest r, String method) {
+        if (!r.method().equals(method)) {
+            throw new ImageScalerException.MethodNotAllowed(r.method() + " is not allowed on " + r.path()
+                    + "; use " + method);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.imagescaler.handler.config;
+
+import io.imagescaler.handler.transform.Limits;
+import io.imagescaler.spec.TransformSpec;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Everything the handler is configured with: read once at start (from the environment on Lambda, from
+ * the local edge's defaults locally), validated, and printed with secrets redacted.
+ *
+ * @param endpoints     service endpoints and credentials for local mode; empty on AWS (where the Lambda's
+ *                      environment credentials and region are used, never the EC2 metadata chain)
+ * @param presets       named transforms, e.g. {@code thumb -> w_150,h_150,fit_cover}
+ * @param maxResponseBytes largest body a response may carry; larger variants are stored and answered
+ *                      with a redirect (API Gateway + Lambda carry ~6 MB of base64, ~4.5 MB of binary)
+ */
+public record HandlerConfig(
+        String region,
+        String originalsBucket,
+        String generatedBucket,
+        String table,
+        Optional<LocalEndpoints> endpoints,
+        Limits limits,
+        long maxSyncUploadBytes,
+        long maxResponseBytes,
+        Duration variantMaxAge,
+        Map<String, TransformSpec> presets) {
+
+    /** Where the local stand-ins listen, and the static credentials they accept. */
+    public record LocalEndpoints(URI s3, URI dynamodb, String accessKey, String secretKey) {
+        @Override
+        public String toString() {
+            return "LocalEndpoints[s3=" + s3 + ", dynamodb=" + dynamodb + ", accessKey=" + accessKey
+                    + ", secretKey=***]";
+        }
+    }
+
+    public static final Map<String, String> DEFAULT_PRESETS = Map.of(
+            "thumb", "w_150,h_150,fit_cover",
+            "card", "w_600,h_400,fit_cover",
+            "hero", "w_1600,h_900,fit_cover",
+            "avatar", "w_96,h_96,fit_cover,pos_smart");
+
+    public HandlerConfig {
+        require(!originalsBucket.isBlank() && !generatedBucket.isBlank() && !table.isBlank(),
+                "bucket and table names must be set");
+        require(maxSyncUploadBytes > 0 && maxResponseBytes > 0, "byte limits must be positive");
+        presets = Map.copyOf(presets);
+        for (TransformSpec p : presets.values()) {
+            require(p.preset() == null, "a preset may not refer to another preset");
+        }
+    }
+
+    /** Reads the configuration from environment-style variables (see the README's configuration table). */
+    public static HandlerConfig fromEnvironment(Function<String, String> env) {
+        Function<String, Optional<String>> get = k -> Optional.ofNullable(env.apply(k)).filter(v -> !v.isBlank());
+        Optional<LocalEndpoints> local = get.apply("S3_ENDPOINT").map(s3 -> new LocalEndpoints(
+                URI.create(s3),
+                URI.create(get.apply("DYNAMODB_ENDPOINT").orElseThrow(() -> new IllegalArgumentException(
+                        "DYNAMODB_ENDPOINT must be set with S3_ENDPOINT"))),
+                get.apply("LOCAL_ACCESS_KEY").orElse("local"),
+                get.apply("LOCAL_SECRET_KEY").orElse("local-secret")));
+        Limits limits = new Limits(
+                get.apply("MAX_SOURCE_PIXELS").map(Long::parseLong).orElse(Limits.DEFAULT.maxSourcePixels()),
+                get.apply("MAX_FRAMES").map(Integer::parseInt).orElse(Limits.DEFAULT.maxFrames()),
+                get.apply("MAX_OUTPUT_SIDE").map(Integer::parseInt).orElse(Limits.DEFAULT.maxOutputSide()));
+        return new HandlerConfig(
+                get.apply("AWS_REGION").orElse("us-east-1"),
+                get.apply("ORIGINALS_BUCKET").orElse("image-storage"),
+                get.apply("GENERATED_BUCKET").orElse("image-storage-generated"),
+                get.apply("TABLE_NAME").orElse("image-records"),
+                local,
+                limits,
+                get.apply("MAX_SYNC_UPLOAD_BYTES").map(Long::parseLong).orElse(5L * 1024 * 1024),
+                get.apply("MAX_RESPONSE_BYTES").map(Long::parseLong).orElse(4_500_000L),
+                get.apply("VARIANT_MAX_AGE_SECONDS").map(Long::parseLong).map(Duration::ofSeconds)
+                        .orElse(Duration.ofDays(365)),
+                parsePresets(get.apply("PRESETS").orElse(null)));
+    }
+
+    /** {@code thumb=w_150,h_150,fit_cover;card=w_600}; null means the defaults. */
+    public static Map<String, TransformSpec> parsePresets(String spelled) {
+        Map<String, String> raw = new LinkedHashMap<>();
+        if (spelled == null) {
+            raw.putAll(DEFAULT_PRESETS);
+        } else {
+            for (String entry : spelled.split(";")) {
+                if (entry.isBlank()) continue;
+                int eq = entry.indexOf('=');
+                require(eq > 0, "a preset is name=transform, got '" + entry + "'");
+                raw.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
+            }
+        }
+        Map<String, TransformSpec> presets = new LinkedHashMap<>();
+        raw.forEach((name, spec) -> {
+            TransformSpec parsed = TransformSpec.parse(spec);
+            require(parsed.preset() == null, "preset '" + name + "' may not refer to another preset");
+            presets.put(name, parsed);
+        });
+        return presets;
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException("configuration: " + message);
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package io.imagescaler.handler.images;
+
+import io.imagescaler.handler.config.HandlerConfig;
+import io.imagescaler.handler.error.ImageScalerException.Conflict;
+import io.imagescaler.handler.error.ImageScalerException.InvalidRequest;
+import io.imagescaler.handler.error.ImageScalerException.NotFound;
+import io.imagescaler.handler.error.ImageScalerException.PayloadTooLarge;
+import io.imagescaler.handler.error.ImageScalerException.UpstreamFailure;
+import io.imagescaler.handler.storage.ImageRecords;
+import io.imagescaler.handler.storage.Originals;
+import io.imagescaler.handler.storage.StoredObject;
+import io.imagescaler.handler.storage.Variants;
+import io.imagescaler.handler.transform.Rendered;
+import io.imagescaler.handler.transform.SourceInfo;
+import io.imagescaler.handler.transform.StageTimings;
+import io.imagescaler.handler.transform.TransformEngine;
+import io.imagescaler.spec.ImageFormat;
+import io.imagescaler.spec.ImageId;
+import io.imagescaler.spec.InvalidTransformException;
+import io.imagescaler.spec.TransformSpec;
+import io.imagescaler.spec.VariantPath;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * The use cases: upload, serve a variant, serve the original, describe, delete. Plain Java over the
+ * storage ports and the transform engine; the Lambda handler and the local edge call it the same way.
+ */
+public final class ImageService {
+
+    /** How long a provisional (UPLOADING) record lives if its upload never completes. */
+    static final Duration PROVISIONAL_LIFETIME = Duration.ofHours(1);
+    private static final int ID_ATTEMPTS = 3;
+    /** The throwaway render that proves, at upload, that the pixels decode (catches truncation). */
+    private static final TransformSpec DECODE_CHECK = TransformSpec.builder().width(32).height(32).build();
+
+    private final HandlerConfig config;
+    private final Originals originals;
+    private final Variants variants;
+    private final ImageRecords records;
+    private final TransformEngine engine;
+    private final Clock clock;
+
+    public ImageService(HandlerConfig config, Originals originals, Variants variants, ImageRecords records,
+                        TransformEngine engine, Clock clock) {
+        this.config = config;
+        this.originals = originals;
+        this.variants = variants;
+        this.records = records;
+        this.engine = engine;
+        this.clock = clock;
+    }
+
+    /**
+     * Stores a new original. Every check runs before the first write; the writes are ordered so that a
+     * failure at any step leaves nothing behind: reserve the id (provisional record with an expiry),
+     * write the original, then mark the record READY; a failed step undoes the earlier ones.
+     */
+    public ImageRecord upload(byte[] body, String owner) {
+        if (body == null || body.length == 0) {
+            throw new InvalidRequest("the request body is empty: send the image bytes as the body");
+        }
+        if (body.length > config.maxSyncUploadBytes()) {
+            throw new PayloadTooLarge("the image is " + body.length + " bytes; this endpoint takes at most "
+                    + config.maxSyncUploadBytes() + " bytes (use POST /v1/uploads for larger files)");
+        }
+        SourceInfo info = engine.probe(body, config.limits());
+        engine.render(body, info, DECODE_CHECK, ImageFormat.JPG, config.limits());
+
+        ImageRecord record = reserve(owner, info, body);
+        try {
+            originals.put(record.id(), body, info.format().mediaType());
+        } catch (RuntimeException e) {
+            records.delete(record.id());
+            throw new UpstreamFailure("the original could not be stored; nothing was kept, try again", e);
+        }
+        try {
+            if (!records.transition(record.id(), ImageStatus.UPLOADING, ImageStatus.READY)) {
+                throw new IllegalStateException("the provisional record vanished");
+            }
+        } catch (RuntimeException e) {
+            originals.delete(record.id());
+            records.delete(record.id());
+            throw new UpstreamFailure("the image record could not be completed; nothing was kept, try again", e);
+        }
+        return record.withStatus(ImageStatus.READY);
+    }
+
+    private ImageRecord reserve(String owner, SourceInfo info, byte[] body) {
+        var now = clock.instant();
+        String sha256 = HexFormat.of().formatHex(digest("SHA-256", body));
+        for (int attempt = 0; attempt < ID_ATTEMPTS; attempt++) {
+            ImageRecord candidate = new ImageRecord(ImageId.random(), owner, ImageStatus.UPLOADING,
+                    info.format().mediaType(), info.displayWidth(), info.displayHeight(), info.frames(),
+                    body.length, sha256, now, Optional.of(now.plus(PROVISIONAL_LIFETIME)));
+            if (records.createIfAbsent(candidate)) {
+                return candidate;
+            }
+        }
+        throw new UpstreamFailure("could not draw an unused image id", null);
+    }
+
+    /**
+     * Serves a variant: from the generated bucket when it was made before, else rendered from the
+     * original and stored under its canonical key.
+     */
+    public Served variant(String idText, String lastSegment) {
+        ImageId id = parseId(idText);
+        VariantPath path = parseVariant(lastSegment);
+        ImageFormat format = path.format().orElseThrow(() -> new InvalidRequest(
+                "format 'auto' is negotiated by the edge from Accept; ask for jpg, png, webp or gif"));
+        TransformSpec spec = expandPreset(path.transform());
+        String key = id.value() + "/" + path.transform().canonical() + "." + format.extension();
+
+        ImageRecord record = servableRecord(id);
+        StageTimings timings = new StageTimings();
+        Optional<StoredObject> stored = timings.time("cache", () -> variants.get(key));
+        if (stored.isPresent()) {
+            StoredObject o = stored.get();
+            return new Served.Bytes(o.bytes(), o.contentType(), o.etag(), o.cacheControl(), true, timings);
+        }
+        StoredObject original = timings.time("fetch", () -> originals.get(id)).orElseThrow(
+                () -> new NotFound("image " + id + " has no stored original"));
+        SourceInfo info = engine.probe(original.bytes(), config.limits());
+        Rendered out = engine.render(original.bytes(), info, spec, format, config.limits());
+        timings.addAll(out.timings());
+        String cacheControl = "public, max-age=" + config.variantMaxAge().toSeconds() + ", immutable";
+        timings.time("store", () -> {
+            variants.put(key, out.bytes(), format.mediaType(), cacheControl);
+            return null;
+        });
+        if (out.bytes().length > config.maxResponseBytes()) {
+            return new Served.AskAgain(timings);
+        }
+        return new Served.Bytes(out.bytes(), format.mediaType(), etagOf(out.bytes()), cacheControl, false, timings);
+    }
+
+    /** Serves the stored master (the blurred copy when moderation flagged the image). */
+    public Served original(String idText) {
+        ImageId id = parseId(idText);
+        ImageRecord record = servableRecord(id);
+        if (record.bytes() > config.maxResponseBytes()) {
+            return new Served.Elsewhere(originals.temporaryUrl(id, Duration.ofMinutes(5)));
+        }
+        StageTimings timings = new StageTimings();
+        StoredObject o = timings.time("fetch", () -> originals.get(id)).orElseThrow(
+                () -> new NotFound("image " + id + " has no stored original"));
+        return new Served.Bytes(o.bytes(), record.contentType(), etagOf(o.bytes()),
+                "private, max-age=3600", false, timings);
+    }
+
+    public ImageRecord metadata(String idText) {
+        ImageId id = parseId(idText);
+        return records.get(id).filter(r -> r.status() != ImageStatus.DELETING)
+                .orElseThrow(() -> new NotFound("no image with id " + id));
+    }
+
+    /**
+     * Deletes everything of the image: first the record is marked DELETING (nothing is served or
+     * generated from then on), then the variants and original go, and the record last, so an
+     * interrupted delete can simply be repeated.
+     */
+    public void delete(String idText) {
+        ImageId id = parseId(idText);
+        ImageRecord record = records.get(id).orElseThrow(() -> new NotFound("no image with id " + id));
+        if (record.status() != ImageStatus.DELETING
+                && !records.transition(id, record.status(), ImageStatus.DELETING)) {
+            throw new Conflict("image " + id + " changed while it was being deleted; try again");
+        }
+        variants.deleteAll(id);
+        originals.delete(id);
+        records.delete(id);
+    }
+
+    private ImageRecord servableRecord(ImageId id) {
+        ImageRecord record = records.get(id).orElseThrow(() -> new NotFound("no image with id " + id));
+        if (record.status() == ImageStatus.DELETING) {
+            throw new NotFound("no image with id " + id);
+        }
+        if (!record.status().servable()) {
+            throw new Conflict("image " + id + " is " + record.status() + ", not servable yet");
+        }
+        return record;
+    }
+
+    private TransformSpec expandPreset(TransformSpec asked) {
+        if (asked.preset() == null) {
+            return asked;
+        }
+        TransformSpec preset = config.presets().get(asked.preset());
+        if (preset == null) {
+            throw new InvalidRequest("unknown preset '" + asked.preset() + "'; known presets: "
+                    + String.join(", ", config.presets().keySet()));
+        }
+        // Tokens written next to the preset override the preset's own.
+        TransformSpec.Builder b = preset.toBuilder();
+        TransformSpec none = TransformSpec.NONE;
+        if (asked.width() != none.width()) b.width(asked.width());
+        if (asked.height() != none.height()) b.height(asked.height());
+        if (asked.fit() != none.fit()) b.fit(asked.fit());
+        if (!asked.position().equals(none.position())) b.position(asked.position());
+        if (asked.dpr() != none.dpr()) b.dpr(asked.dpr());
+        if (asked.quality() != none.quality()) b.quality(asked.quality());
+        if (asked.upscale() != none.upscale()) b.upscale(asked.upscale());
+        if (asked.background() != null) b.background(asked.background());
+        if (asked.blur() != none.blur()) b.blur(asked.blur());
+        if (asked.sharpen() != none.sharpen()) b.sharpen(asked.sharpen());
+        if (asked.gray()) b.gray(true);
+        if (asked.rotate() != none.rotate()) b.rotate(asked.rotate());
+        if (asked.flip()) b.flip(true);
+        if (asked.flop()) b.flop(true);
+        return b.build();
+    }
+
+    static ImageId parseId(String idText) {
+        if (!ImageId.isValid(idText)) {
+            throw new NotFound("'" + abbreviate(idText) + "' is not an image id (43 URL-safe base64 characters)");
+        }
+        return new ImageId(idText);
+    }
+
+    private static VariantPath parseVariant(String lastSegment) {
+        try {
+            return VariantPath.parse(lastSegment);
+        } catch (InvalidTransformException e) {
+            throw new InvalidRequest(e.getMessage());
+        }
+    }
+
+    /** The S3 ETag of a single-part upload of the same bytes, so handler and bucket answers agree. */
+    static String etagOf(byte[] bytes) {
+        return "\"" + HexFormat.of().formatHex(digest("MD5", bytes)) + "\"";
+    }
+
+    private static byte[] digest(String algorithm, byte[] bytes) {
+        try {
+            return MessageDigest.getInstance(algorithm).digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String abbreviate(String s) {
+        if (s == null) return "";
+        return s.length() <= 60 ? s : s.substring(0, 60) + "…";
+    }
+}

@@ -1,0 +1,26 @@
+package io.imagescaler.handler.images;
+
+import io.imagescaler.handler.transform.StageTimings;
+import java.net.URI;
+
+/** What the service hands back for a GET: bytes to send, or a place to send the client instead. */
+public sealed interface Served {
+
+    /**
+     * @param cacheHit true when the bytes came from the generated bucket rather than a fresh render
+     */
+    record Bytes(byte[] bytes, String contentType, String etag, String cacheControl, boolean cacheHit,
+                 StageTimings timings) implements Served {
+    }
+
+    /**
+     * The result is stored but too large for a Lambda response: the client asks again and the edge
+     * (CloudFront's origin group, or the local edge) serves it from the generated bucket.
+     */
+    record AskAgain(StageTimings timings) implements Served {
+    }
+
+    /** The client fetches the bytes from {@code location} (a short-lived URL). */
+    record Elsewhere(URI location) implements Served {
+    }
+}

@@ -1,0 +1,74 @@
+package io.imagescaler.handler.storage.aws;
+
+import io.imagescaler.handler.config.HandlerConfig;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * Builds the SDK v2 clients from the configuration. Credentials and region are always explicit: static
+ * keys against the local servers, the Lambda's environment credentials on AWS. The SDK's default chains
+ * are never used, so nothing ever asks the EC2 metadata address.
+ */
+public final class AwsClients implements AutoCloseable {
+    private final S3Client s3;
+    private final S3Presigner presigner;
+    private final DynamoDbClient dynamo;
+
+    public AwsClients(HandlerConfig config) {
+        Region region = Region.of(config.region());
+        AwsCredentialsProvider credentials = config.endpoints()
+                .<AwsCredentialsProvider>map(l -> StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(l.accessKey(), l.secretKey())))
+                .orElseGet(EnvironmentVariableCredentialsProvider::create);
+        SdkHttpClient http = UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(2))
+                .socketTimeout(Duration.ofSeconds(20))
+                .build();
+        S3Configuration s3Config = S3Configuration.builder()
+                .pathStyleAccessEnabled(config.endpoints().isPresent())
+                .build();
+        var s3Builder = S3Client.builder().httpClient(http).region(region).credentialsProvider(credentials)
+                .serviceConfiguration(s3Config);
+        var presignBuilder = S3Presigner.builder().region(region).credentialsProvider(credentials)
+                .serviceConfiguration(s3Config);
+        var dynamoBuilder = DynamoDbClient.builder().httpClient(http).region(region)
+                .credentialsProvider(credentials);
+        config.endpoints().ifPresent(l -> {
+            s3Builder.endpointOverride(l.s3());
+            presignBuilder.endpointOverride(l.s3());
+            dynamoBuilder.endpointOverride(l.dynamodb());
+        });
+        this.s3 = s3Builder.build();
+        this.presigner = presignBuilder.build();
+        this.dynamo = dynamoBuilder.build();
+    }
+
+    public S3Client s3() {
+        return s3;
+    }
+
+    public S3Presigner presigner() {
+        return presigner;
+    }
+
+    public DynamoDbClient dynamo() {
+        return dynamo;
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+        presigner.close();
+        dynamo.close();
+    }
+}

@@ -1,0 +1,112 @@
+package io.imagescaler.handler.storage.aws;
+
+import io.imagescaler.handler.images.ImageRecord;
+import io.imagescaler.handler.images.ImageStatus;
+import io.imagescaler.handler.storage.ImageRecords;
+import io.imagescaler.spec.ImageId;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * {@link ImageRecords} on DynamoDB. One item per image, partition key {@code pk} = the image id;
+ * {@code owner}/{@code createdAt} feed the owner GSI; {@code ttl} (epoch seconds) is set only while a
+ * record is provisional, so the table's TTL sweeps uploads that never completed.
+ */
+public final class DynamoImageRecords implements ImageRecords {
+    public static final String PK = "pk";
+    public static final String OWNER_INDEX = "owner-index";
+    public static final String TTL = "ttl";
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public DynamoImageRecords(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    @Override
+    public boolean createIfAbsent(ImageRecord r) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(PK, s(r.id().value()));
+        item.put("kind", s("image"));
+        item.put("owner", s(r.owner()));
+        item.put("status", s(r.status().name()));
+        item.put("contentType", s(r.contentType()));
+        item.put("width", n(r.width()));
+        item.put("height", n(r.height()));
+        item.put("frames", n(r.frames()));
+        item.put("bytes", n(r.bytes()));
+        item.put("sha256", s(r.sha256()));
+        item.put("createdAt", s(r.createdAt().toString()));
+        r.expiresAt().ifPresent(t -> item.put(TTL, n(t.getEpochSecond())));
+        try {
+            dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#pk", PK)));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public Optional<ImageRecord> get(ImageId id) {
+        var item = dynamo.getItem(b -> b.tableName(table).key(Map.of(PK, s(id.value()))).consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        ImageRecord r = new ImageRecord(
+                id,
+                item.get("owner").s(),
+                ImageStatus.valueOf(item.get("status").s()),
+                item.get("contentType").s(),
+                Integer.parseInt(item.get("width").n()),
+                Integer.parseInt(item.get("height").n()),
+                Integer.parseInt(item.get("frames").n()),
+                Long.parseLong(item.get("bytes").n()),
+                item.get("sha256").s(),
+                Instant.parse(item.get("createdAt").s()),
+                Optional.ofNullable(item.get(TTL)).map(v -> Instant.ofEpochSecond(Long.parseLong(v.n()))));
+        // An expired provisional record may linger until TTL sweeps it: treat it as gone.
+        if (r.expiresAt().filter(t -> t.isBefore(Instant.now())).isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of(r);
+    }
+
+    @Override
+    public boolean transition(ImageId id, ImageStatus expected, ImageStatus next) {
+        String update = expected == ImageStatus.UPLOADING && next != ImageStatus.UPLOADING
+                ? "SET #status = :next REMOVE #ttl" : "SET #status = :next";
+        Map<String, String> names = new HashMap<>(Map.of("#status", "status", "#pk", PK));
+        if (update.contains("#ttl")) names.put("#ttl", TTL);
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(Map.of(PK, s(id.value())))
+                    .updateExpression(update)
+                    .conditionExpression("attribute_exists(#pk) AND #status = :expected")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(Map.of(":next", s(next.name()), ":expected", s(expected.name()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void delete(ImageId id) {
+        dynamo.deleteItem(b -> b.tableName(table).key(Map.of(PK, s(id.value()))));
+    }
+
+    private static AttributeValue s(String v) {
+        return AttributeValue.fromS(v);
+    }
+
+    private static AttributeValue n(long v) {
+        return AttributeValue.fromN(Long.toString(v));
+    }
+}

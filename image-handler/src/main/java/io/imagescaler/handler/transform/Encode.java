@@ -1,0 +1,61 @@
+package io.imagescaler.handler.transform;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_COMPRESSION;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_FILTER;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_FILTER_NONE;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_STRATEGY;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_STRATEGY_DEFAULT;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_WEBP_QUALITY;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
+
+import io.imagescaler.handler.error.ImageScalerException.InvalidRequest;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+
+/**
+ * Encodes with libjpeg-turbo, libpng or libwebp. The encoders are given pixels only, so outputs carry
+ * no EXIF, XMP, IPTC or GPS; the pixels are sRGB by now, which is what a browser assumes of an
+ * untagged image. Default quality 80 for JPEG and WebP (sharp's and imgproxy's default).
+ */
+final class Encode implements Step {
+    static final int DEFAULT_QUALITY = 80;
+    /** zlib level 6, default strategy, no row filters: sharp's default PNG settings. */
+    static final int PNG_LEVEL = 6;
+
+    @Override
+    public String stage() {
+        return "encode";
+    }
+
+    @Override
+    public void apply(RenderJob job) {
+        int quality = job.spec.quality() > 0 ? job.spec.quality() : DEFAULT_QUALITY;
+        String extension;
+        int[] params;
+        switch (job.format) {
+            case JPG -> {
+                extension = ".jpg";
+                params = new int[] {IMWRITE_JPEG_QUALITY, quality};
+            }
+            case PNG -> {
+                extension = ".png";
+                params = new int[] {IMWRITE_PNG_COMPRESSION, PNG_LEVEL, IMWRITE_PNG_STRATEGY, IMWRITE_PNG_STRATEGY_DEFAULT,
+                    IMWRITE_PNG_FILTER, IMWRITE_PNG_FILTER_NONE};
+            }
+            case WEBP -> {
+                extension = ".webp";
+                params = new int[] {IMWRITE_WEBP_QUALITY, quality};
+            }
+            default -> throw new InvalidRequest("output format " + job.format.extension()
+                    + " is not available in this build: ask for jpg, png or webp");
+        }
+        BytePointer buffer = new BytePointer();
+        if (!imencode(extension, job.pixels, buffer, new IntPointer(params))) {
+            throw new IllegalStateException("the " + extension + " encoder failed");
+        }
+        byte[] bytes = new byte[(int) buffer.limit()];
+        buffer.get(bytes);
+        job.encoded = bytes;
+    }
+}

@@ -1,0 +1,50 @@
+package io.imagescaler.handler.transform;
+
+import io.imagescaler.handler.transform.probe.Header;
+import io.imagescaler.spec.ImageFormat;
+import io.imagescaler.spec.TransformSpec;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * The state of one render as it moves through the steps: what was asked, what the header said, the
+ * plan, the current pixels (8-bit BGR or BGRA), and finally the encoded bytes. One per request.
+ */
+final class RenderJob {
+    final byte[] source;
+    final Header header;
+    final TransformSpec spec;
+    final ImageFormat format;
+    final Limits limits;
+    final Geometry geometry;
+    final StageTimings timings = new StageTimings();
+    /** Whether the ICC profile was already applied by the decoder (the ImageIO path does this). */
+    boolean colourManaged;
+    Mat pixels;
+    byte[] encoded;
+
+    RenderJob(byte[] source, Header header, TransformSpec spec, ImageFormat format, Limits limits, Geometry geometry) {
+        this.source = source;
+        this.header = header;
+        this.spec = spec;
+        this.format = format;
+        this.limits = limits;
+        this.geometry = geometry;
+    }
+
+    int width() {
+        return pixels.cols();
+    }
+
+    int height() {
+        return pixels.rows();
+    }
+
+    boolean hasAlpha() {
+        return pixels.channels() == 4;
+    }
+
+    /** Whether the output format can carry transparency. */
+    boolean outputKeepsAlpha() {
+        return format == ImageFormat.PNG || format == ImageFormat.WEBP;
+    }
+}

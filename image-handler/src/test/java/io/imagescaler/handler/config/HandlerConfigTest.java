@@ -1,0 +1,44 @@
+package io.imagescaler.handler.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class HandlerConfigTest {
+
+    @Test
+    void defaultsNeedNothingButAreOverridable() {
+        HandlerConfig c = HandlerConfig.fromEnvironment(Map.<String, String>of()::get);
+        assertEquals("image-storage", c.originalsBucket());
+        assertEquals("image-storage-generated", c.generatedBucket());
+        assertEquals(50_000_000L, c.limits().maxSourcePixels());
+        assertTrue(c.endpoints().isEmpty(), "no local endpoints on AWS");
+        assertEquals("w_150,h_150,fit_cover", c.presets().get("thumb").canonical());
+
+        HandlerConfig tuned = HandlerConfig.fromEnvironment(Map.of("MAX_FRAMES", "5", "PRESETS",
+                "tiny=fit_cover,w_10,h_10;wide=w_2000")::get);
+        assertEquals(5, tuned.limits().maxFrames());
+        assertEquals("w_10,h_10,fit_cover", tuned.presets().get("tiny").canonical());
+        assertFalse(tuned.presets().containsKey("thumb"));
+    }
+
+    @Test
+    void localEndpointsComeInPairsAndSecretsAreRedacted() {
+        assertThrows(IllegalArgumentException.class,
+                () -> HandlerConfig.fromEnvironment(Map.of("S3_ENDPOINT", "http://127.0.0.1:1")::get));
+        HandlerConfig c = HandlerConfig.fromEnvironment(Map.of("S3_ENDPOINT", "http://127.0.0.1:1",
+                "DYNAMODB_ENDPOINT", "http://127.0.0.1:2", "LOCAL_SECRET_KEY", "hunter2")::get);
+        assertFalse(c.toString().contains("hunter2"));
+    }
+
+    @Test
+    void badPresetsFailAtStart() {
+        assertThrows(IllegalArgumentException.class, () -> HandlerConfig.parsePresets("x=w_0"));
+        assertThrows(IllegalArgumentException.class, () -> HandlerConfig.parsePresets("x=p_y"));
+        assertThrows(IllegalArgumentException.class, () -> HandlerConfig.parsePresets("novalue"));
+    }
+}

@@ -1,0 +1,271 @@
+package io.imagescaler.handler.transform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.imagescaler.handler.error.ImageScalerException;
+import io.imagescaler.spec.ImageFormat;
+import io.imagescaler.spec.TransformSpec;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.bytedeco.javacpp.indexer.UByteIndexer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PipelineTest {
+    private final Pipeline engine = new Pipeline();
+
+    private Rendered render(byte[] src, String transform, ImageFormat format) {
+        return engine.render(src, engine.probe(src, Limits.DEFAULT), TransformSpec.parse(transform), format, Limits.DEFAULT);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "jpeg-tiny-40x60-orient3.jpg, JPEG, 40, 60, 1, 3, false",
+            "png-rgba-dice-800x600.png, PNG, 800, 600, 1, 1, true",
+            "png-16bit-rgba-pngsuite-basn6a16.png, PNG, 32, 32, 1, 1, true",
+            "webp-lossy-alpha-300.webp, WEBP, 300, 300, 1, 1, true",
+            "gif-animated-earth-44f.gif, GIF, 400, 400, 44, 1, true",
+            "jpeg-cmyk-swop-icc-channel.jpg, JPEG, 500, 333, 1, 1, false"})
+    void probeReadsTheHeaderOnly(String file, SourceFormat format, int w, int h, int frames, int orientation, boolean alpha) {
+        SourceInfo info = engine.probe(TestImages.image(file), Limits.DEFAULT);
+        assertEquals(new SourceInfo(format, w, h, frames, orientation, alpha), info);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jpeg-tiny-40x60-orient3.jpg", "png-rgba-dice-800x600.png", "png-tiny-16x16.png",
+            "png-16bit-rgba-pngsuite-basn6a16.png", "webp-lossy-alpha-300.webp", "gif-animated-earth-44f.gif",
+            "jpeg-cmyk-swop-icc-channel.jpg"})
+    void everyFixtureRendersToEveryFormat(String file) {
+        byte[] src = TestImages.image(file);
+        SourceInfo info = engine.probe(src, Limits.DEFAULT);
+        for (ImageFormat format : List.of(ImageFormat.JPG, ImageFormat.PNG, ImageFormat.WEBP)) {
+            Rendered out = render(src, "w_20", format);
+            Mat decoded = TestImages.decode(out.bytes());
+            int width = Math.min(20, info.displayWidth()); // never enlarged
+            assertEquals(width, decoded.cols(), file + " -> " + format);
+            assertEquals(Math.round((double) width * info.displayHeight() / info.displayWidth()), decoded.rows(),
+                    file + " -> " + format);
+            if (format == ImageFormat.JPG || !info.hasAlpha()) {
+                assertEquals(3, decoded.channels(), file + " -> " + format);
+            } else if (info.format() != SourceFormat.GIF) { // a GIF's transparency may start after frame 1
+                assertEquals(4, decoded.channels(), file + " -> " + format);
+            }
+        }
+    }
+
+    @Test
+    void fitModesGiveThePlannedSizes() {
+        byte[] dice = TestImages.image("png-rgba-dice-800x600.png");
+        assertSize(render(dice, "w_200,h_200", ImageFormat.PNG), 200, 150);
+        assertSize(render(dice, "w_200,h_200,fit_cover", ImageFormat.PNG), 200, 200);
+        assertSize(render(dice, "w_200,h_200,fit_contain", ImageFormat.PNG), 200, 200);
+        assertSize(render(dice, "w_200,h_200,fit_fill", ImageFormat.PNG), 200, 200);
+        assertSize(render(dice, "h_50", ImageFormat.PNG), 67, 50);
+        assertSize(render(dice, "w_100,dpr_2", ImageFormat.PNG), 200, 150);
+        assertSize(render(dice, "w_1600", ImageFormat.PNG), 800, 600);
+        assertSize(render(dice, "w_1600,up_lanczos", ImageFormat.PNG), 1600, 1200);
+        assertSize(render(dice, "w_200,rot_90", ImageFormat.PNG), 150, 200);
+    }
+
+    @Test
+    void containPadsWithTheBackgroundColour() {
+        byte[] src = png(solid(100, 50, Color.RED, false));
+        Mat out = TestImages.decode(render(src, "w_100,h_100,fit_contain,bg_0000ff", ImageFormat.JPG).bytes());
+        assertNear(bgr(out, 50, 5), 0, 0, 255);
+        assertNear(bgr(out, 50, 50), 255, 0, 0);
+        assertNear(bgr(out, 50, 95), 0, 0, 255);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"n, 255, 0, 0", "s, 0, 0, 255", "center, 255, 0, 0"})
+    void coverCropsAtTheGravity(String gravity, int r, int g, int b) {
+        // Top 60% red, bottom 40% blue: north and centre keep red in the middle, south keeps blue.
+        BufferedImage img = new BufferedImage(100, 100, BufferedImage.TYPE_INT_RGB);
+        Graphics2D gr = img.createGraphics();
+        gr.setColor(Color.RED);
+        gr.fillRect(0, 0, 100, 60);
+        gr.setColor(Color.BLUE);
+        gr.fillRect(0, 60, 100, 40);
+        gr.dispose();
+        Mat out = TestImages.decode(render(png(img), "w_100,h_20,fit_cover,pos_" + gravity, ImageFormat.PNG).bytes());
+        assertNear(bgr(out, 50, 10), r, g, b);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
+    void exifOrientationIsAppliedSoTheOutputIsUpright(int orientation) throws IOException {
+        // The upright picture: 60x40, red top-left quadrant, the rest white. Store it as a camera would
+        // for the given orientation (the inverse transform) and tag it.
+        BufferedImage upright = new BufferedImage(60, 40, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = upright.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, 60, 40);
+        g.setColor(Color.RED);
+        g.fillRect(0, 0, 30, 20);
+        g.dispose();
+        BufferedImage stored = storeAs(upright, orientation);
+        byte[] jpeg = Exif.withOrientation(jpeg(stored), orientation);
+        assertEquals(orientation, engine.probe(jpeg, Limits.DEFAULT).orientation());
+        Mat out = TestImages.decode(render(jpeg, "full", ImageFormat.PNG).bytes());
+        assertEquals(60, out.cols());
+        assertEquals(40, out.rows());
+        assertNear(bgr(out, 8, 8), 255, 0, 0);
+        assertNear(bgr(out, 50, 30), 255, 255, 255);
+        assertNear(bgr(out, 50, 8), 255, 255, 255);
+    }
+
+    @Test
+    void outputsCarryNoMetadata() throws IOException {
+        byte[] tagged = Exif.withOrientation(jpeg(solid(64, 64, Color.GREEN, false)), 1);
+        byte[] out = render(tagged, "w_32", ImageFormat.JPG).bytes();
+        assertThat(Exif.segments(out)).noneMatch(m -> m >= 0xe1 && m <= 0xef);
+        byte[] webp = render(tagged, "w_32", ImageFormat.WEBP).bytes();
+        String riff = new String(webp, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(riff).doesNotContain("EXIF").doesNotContain("XMP ");
+    }
+
+    @Test
+    void alphaIsResizedWithoutDarkFringes() {
+        // Left half opaque white, right half fully transparent *black*: a naive resize averages the
+        // black in and leaves a grey seam; premultiplied maths keeps the seam white, only less opaque.
+        BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_INT_ARGB);
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 64; x++) {
+                img.setRGB(x, y, x < 31 ? 0xffffffff : 0x00000000);
+            }
+        }
+        Mat out = TestImages.decode(render(png(img), "w_16", ImageFormat.PNG).bytes());
+        try (UByteIndexer idx = out.createIndexer()) {
+            int seam = 7; // covers source columns 28..31: three opaque, one transparent
+            assertThat(idx.get(8, seam, 3)).isBetween(150, 230);
+            assertThat(idx.get(8, seam, 0)).isGreaterThan(245);
+        }
+    }
+
+    @Test
+    void sixteenBitIsReducedByRounding() {
+        Mat out = TestImages.decode(render(TestImages.image("png-16bit-rgba-pngsuite-basn6a16.png"), "full",
+                ImageFormat.PNG).bytes());
+        assertEquals(0, out.depth());
+        assertEquals(4, out.channels());
+    }
+
+    @Test
+    void limitsAreCheckedFromTheHeader() {
+        byte[] bomb = TestImages.read(TestImages.repoTestdata().resolve("bad/bomb-png-30000x30000-1bit.png"));
+        var e = assertThrows(ImageScalerException.LimitExceeded.class, () -> engine.probe(bomb, Limits.DEFAULT));
+        assertThat(e.getMessage()).contains("30000x30000");
+        byte[] gif = TestImages.image("gif-animated-earth-44f.gif");
+        assertThrows(ImageScalerException.LimitExceeded.class, () -> engine.probe(gif, new Limits(50_000_000, 10, 8192)));
+        byte[] dice = TestImages.image("png-rgba-dice-800x600.png");
+        assertThrows(ImageScalerException.LimitExceeded.class,
+                () -> engine.render(dice, engine.probe(dice, Limits.DEFAULT), TransformSpec.parse("w_9000,up_lanczos"),
+                        ImageFormat.PNG, Limits.DEFAULT));
+    }
+
+    @Test
+    void everyHostileFileGetsA4xx() {
+        List<Path> bad = new ArrayList<>(TestImages.files(TestImages.repoTestdata().resolve("bad")));
+        TestImages.sharedTestdata().ifPresent(s -> bad.addAll(TestImages.files(s.resolve("bad"))));
+        for (Path p : bad) {
+            byte[] bytes = TestImages.read(p);
+            var e = assertThrows(ImageScalerException.class, () -> {
+                SourceInfo info = engine.probe(bytes, Limits.DEFAULT);
+                engine.render(bytes, info, TransformSpec.parse("w_64"), ImageFormat.JPG, Limits.DEFAULT);
+            }, p.getFileName().toString());
+            assertTrue(e.status() >= 400 && e.status() < 500, p + " -> " + e.status());
+        }
+    }
+
+    @Test
+    void serverTimingNamesTheStages() {
+        Rendered out = render(TestImages.image("png-rgba-dice-800x600.png"), "w_100", ImageFormat.WEBP);
+        assertThat(out.timings().asMap()).containsKeys("decode", "resize", "encode");
+    }
+
+    // ---- helpers
+
+    static void assertSize(Rendered r, int w, int h) {
+        Mat m = TestImages.decode(r.bytes());
+        assertEquals(w + "x" + h, m.cols() + "x" + m.rows());
+        assertEquals(w, r.width());
+        assertEquals(h, r.height());
+    }
+
+    /** {r, g, b} at (x, y). */
+    static int[] bgr(Mat m, int x, int y) {
+        try (UByteIndexer idx = m.createIndexer()) {
+            return new int[] {idx.get(y, x, 2), idx.get(y, x, 1), idx.get(y, x, 0)};
+        }
+    }
+
+    static void assertNear(int[] rgb, int r, int g, int b) {
+        assertTrue(Math.abs(rgb[0] - r) < 40 && Math.abs(rgb[1] - g) < 40 && Math.abs(rgb[2] - b) < 40,
+                () -> "expected ~(" + r + "," + g + "," + b + ") got (" + rgb[0] + "," + rgb[1] + "," + rgb[2] + ")");
+    }
+
+    static BufferedImage solid(int w, int h, Color c, boolean alpha) {
+        BufferedImage img = new BufferedImage(w, h, alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(c);
+        g.fillRect(0, 0, w, h);
+        g.dispose();
+        return img;
+    }
+
+    static byte[] png(BufferedImage img) {
+        return write(img, "png");
+    }
+
+    static byte[] jpeg(BufferedImage img) {
+        return write(img, "jpg");
+    }
+
+    private static byte[] write(BufferedImage img, String format) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(img, format, out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The stored (camera) pixels for an upright picture shown with the given EXIF orientation. */
+    static BufferedImage storeAs(BufferedImage upright, int orientation) {
+        int w = upright.getWidth();
+        int h = upright.getHeight();
+        boolean swap = orientation >= 5;
+        BufferedImage stored = new BufferedImage(swap ? h : w, swap ? w : h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < stored.getHeight(); y++) {
+            for (int x = 0; x < stored.getWidth(); x++) {
+                // Where stored pixel (x, y) is displayed, per the EXIF definition of each orientation.
+                int[] d = switch (orientation) {
+                    case 2 -> new int[] {w - 1 - x, y};
+                    case 3 -> new int[] {w - 1 - x, h - 1 - y};
+                    case 4 -> new int[] {x, h - 1 - y};
+                    case 5 -> new int[] {y, x};
+                    case 6 -> new int[] {w - 1 - y, x};
+                    case 7 -> new int[] {w - 1 - y, h - 1 - x};
+                    case 8 -> new int[] {y, h - 1 - x};
+                    default -> new int[] {x, y};
+                };
+                stored.setRGB(x, y, upright.getRGB(d[0], d[1]));
+            }
+        }
+        return stored;
+    }
+}

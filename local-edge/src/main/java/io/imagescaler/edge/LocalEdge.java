@@ -1,0 +1,113 @@
+package io.imagescaler.edge;
+
+import io.imagescaler.edge.gateway.EdgeServer;
+import io.imagescaler.edge.gateway.GeneratedBucketOrigin;
+import io.imagescaler.edge.storage.LocalDynamo;
+import io.imagescaler.edge.storage.LocalS3;
+import io.imagescaler.edge.storage.Provisioning;
+import io.imagescaler.handler.config.HandlerConfig;
+import io.imagescaler.handler.lambda.ImageHandler;
+import io.imagescaler.handler.lambda.Wiring;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The whole system on one machine, in one process: S3Proxy and DynamoDB Local under the data directory,
+ * buckets and table created when missing, the image-handler in-process behind an HTTP front that plays
+ * CloudFront + API Gateway. Everything listens on 127.0.0.1 only.
+ */
+public final class LocalEdge implements AutoCloseable {
+    /** Static credentials the local S3 and DynamoDB accept; nothing else is ever asked for credentials. */
+    public static final String ACCESS_KEY = "local";
+    public static final String SECRET_KEY = "local-secret";
+
+    private final Deque<AutoCloseable> parts;
+    private final EdgeServer server;
+    private final Wiring wiring;
+
+    private LocalEdge(Deque<AutoCloseable> parts, EdgeServer server, Wiring wiring) {
+        this.parts = parts;
+        this.server = server;
+        this.wiring = wiring;
+    }
+
+    /**
+     * @param port      the edge's HTTP port (0 = any free port)
+     * @param dataDir   where S3 objects and DynamoDB tables live; data survives a restart
+     * @param overrides configuration variables on top of the embedded defaults (see the README table)
+     */
+    public static LocalEdge start(int port, Path dataDir, Map<String, String> overrides) throws Exception {
+        Deque<AutoCloseable> parts = new ArrayDeque<>();
+        try {
+            LocalS3 s3 = LocalS3.start(dataDir, freePort(), ACCESS_KEY, SECRET_KEY);
+            parts.push(s3);
+            LocalDynamo dynamo = LocalDynamo.start(dataDir, freePort());
+            parts.push(dynamo);
+
+            Map<String, String> env = new HashMap<>();
+            env.put("AWS_REGION", "us-east-1");
+            env.put("S3_ENDPOINT", s3.endpoint().toString());
+            env.put("DYNAMODB_ENDPOINT", dynamo.endpoint().toString());
+            env.put("LOCAL_ACCESS_KEY", ACCESS_KEY);
+            env.put("LOCAL_SECRET_KEY", SECRET_KEY);
+            env.putAll(overrides);
+            HandlerConfig config = HandlerConfig.fromEnvironment(env::get);
+
+            Wiring wiring = Wiring.fromConfig(config);
+            parts.push(wiring.clients());
+            Provisioning.ensure(config, wiring.clients());
+
+            EdgeServer server = new EdgeServer(new ImageHandler(wiring.router()),
+                    new GeneratedBucketOrigin(wiring.clients().s3(), config.generatedBucket()),
+                    port, config.maxSyncUploadBytes() + 1024 * 1024).start();
+            parts.push(server);
+            return new LocalEdge(parts, server, wiring);
+        } catch (Exception e) {
+            closeAll(parts);
+            throw e;
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    public EdgeServer server() {
+        return server;
+    }
+
+    public Wiring wiring() {
+        return wiring;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        closeAll(parts);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> parts) {
+        while (!parts.isEmpty()) {
+            try {
+                parts.pop().close();
+            } catch (Exception ignored) {
+                // best effort on shutdown
+            }
+        }
+    }
+}

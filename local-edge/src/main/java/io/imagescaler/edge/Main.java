@@ -1,0 +1,59 @@
+package io.imagescaler.edge;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar local-edge/target/local-edge.jar [--port 8080] [--data ./data]} */
+@Command(name = "local-edge", mixinStandardHelpOptions = true,
+        description = "Runs image-scaler on this machine: edge, handler, S3Proxy and DynamoDB Local, on 127.0.0.1.")
+public final class Main implements Callable<Integer> {
+
+    @Option(names = "--port", description = "HTTP port of the edge (default: ${DEFAULT-VALUE})")
+    int port = 8080;
+
+    @Option(names = "--data", description = "data directory; survives restarts (default: ${DEFAULT-VALUE})")
+    Path data = Path.of("data");
+
+    @Override
+    public Integer call() throws Exception {
+        long t0 = System.nanoTime();
+        LocalEdge edge = LocalEdge.start(port, data.toAbsolutePath(), tunables(System.getenv()));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            edge.close();
+            stopped.countDown();
+        }));
+        System.err.printf("started in %d ms; data in %s%n", (System.nanoTime() - t0) / 1_000_000,
+                data.toAbsolutePath());
+        System.out.println("image-scaler local edge ready on " + edge.baseUrl());
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    /**
+     * The environment variables that may tune the local edge. Endpoints and credentials are never taken
+     * from the environment here: the local edge only ever talks to its own servers on 127.0.0.1.
+     */
+    static Map<String, String> tunables(Map<String, String> env) {
+        java.util.Map<String, String> picked = new java.util.HashMap<>();
+        env.forEach((k, v) -> {
+            if (k.startsWith("MAX_") || k.equals("PRESETS") || k.equals("VARIANT_MAX_AGE_SECONDS")
+                    || k.equals("ORIGINALS_BUCKET") || k.equals("GENERATED_BUCKET") || k.equals("TABLE_NAME")) {
+                picked.put(k, v);
+            }
+        });
+        return picked;
+    }
+
+    public static void main(String[] args) {
+        // Loopback only: no SDK client may ever fall back to the EC2 metadata address.
+        System.setProperty("aws.disableEc2Metadata", "true");
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+}

@@ -1,0 +1,66 @@
+package io.imagescaler.edge.gateway;
+
+import io.imagescaler.spec.ImageId;
+import io.imagescaler.spec.InvalidTransformException;
+import io.imagescaler.spec.VariantPath;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The first origin of CloudFront's origin group for variant GETs: the generated bucket, read with the
+ * canonical key {@code {id}/{canonical}.{fmt}}. A 403/404 (or a path that is not a concrete variant)
+ * means "fail over to the handler".
+ */
+public final class GeneratedBucketOrigin {
+    private static final Pattern VARIANT = Pattern.compile("^/v1/images/([^/]+)/([^/]+\\.[a-z]+)$");
+
+    private final S3Client s3;
+    private final String bucket;
+
+    public GeneratedBucketOrigin(S3Client s3, String bucket) {
+        this.s3 = s3;
+        this.bucket = bucket;
+    }
+
+    /** The bucket key for a variant path, if the path is a concrete-format variant with a valid spelling. */
+    public static Optional<String> keyFor(String path) {
+        Matcher m = VARIANT.matcher(path);
+        if (!m.matches() || !ImageId.isValid(m.group(1))) {
+            return Optional.empty();
+        }
+        try {
+            VariantPath v = VariantPath.parse(m.group(2));
+            return v.format().map(f -> m.group(1) + "/" + v.canonical());
+        } catch (InvalidTransformException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The stored variant as a response, or empty on 403/404 (the origin group's failover statuses). */
+    public Optional<ProxyEvents.EdgeResponse> fetch(String key) {
+        try {
+            var got = s3.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes());
+            var r = got.response();
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Content-Type", r.contentType());
+            if (r.cacheControl() != null) headers.put("Cache-Control", r.cacheControl());
+            headers.put("ETag", r.eTag());
+            headers.put("X-Cache", "Hit from generated bucket");
+            return Optional.of(new ProxyEvents.EdgeResponse(200, headers, got.asByteArray()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 403 || e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+}
