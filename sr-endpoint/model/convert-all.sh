@@ -11,7 +11,7 @@ py=/usr/bin/python3   # Debian's python3-onnx / python3-numpy live there
 mkdir -p "$work/pkg" "$work/deps"
 cd "$work/pkg"
 for p in esrgan-medium esrgan-thick; do
-  [ -d "$p" ] || { npm pack "@upscalerjs/$p@1.0.0" >/dev/null; mkdir -p "$p"; tar xzf "upscalerjs-$p-1.0.0.tgz" -C "$p"; }
+  [ -d "$p" ] || { npm pack --silent "@upscalerjs/$p@1.0.0" >/dev/null 2>&1; mkdir -p "$p"; tar xzf "upscalerjs-$p-1.0.0.tgz" -C "$p"; }
 done
 # --ignore-scripts: onnxruntime-node's install script would download GPU binaries; the CPU one is in the package
 [ -d "$work/deps/node_modules/onnxruntime-node" ] || \
