@@ -12,6 +12,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -65,12 +66,17 @@ public final class SrServer implements AutoCloseable {
     public static SrServer start(SrConfig config) {
         OfflineEngine.ensure();
         for (String name : config.models().values()) EsrganModel.requireExists(name, config.modelDir());
+        return start(config, () -> SuperResolution.load(config));
+    }
+
+    /** Loads through {@code loader} (tests hold it back to see the server before its models are ready). */
+    static SrServer start(SrConfig config, Callable<SuperResolution> loader) {
         SrServer server = new SrServer(config);
         server.app.start(config.host(), config.port());
         log.info("sr-endpoint listening on {}:{} with {}", config.host(), server.port(), config.describe());
         Thread.ofPlatform().name("sr-model-loader").daemon().start(() -> {
             try {
-                server.models.complete(SuperResolution.load(config));
+                server.models.complete(loader.call());
                 log.info("models ready");
             } catch (Throwable e) {
                 log.error("model loading failed", e);

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,6 +81,32 @@ class SrServerTest {
         assertEquals("ready", body.get("status").asText());
         assertEquals("esrgan-medium-x4", body.get("models").get("4").asText());
         assertTrue(server.baseUri().getHost().equals("127.0.0.1"));
+    }
+
+    @Test
+    void pingIs503WhileTheModelsLoadAnd200Afterwards() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        SrConfig config = SrConfig.defaults().withPort(0).withThreads(1).withModels(Map.of(2, "esrgan-medium-x2"), 2);
+        try (SrServer loading = SrServer.start(config, () -> {
+            release.await();
+            return SuperResolution.load(config);
+        })) {
+            HttpRequest pingReq = HttpRequest.newBuilder(loading.baseUri().resolve("ping")).build();
+            HttpResponse<String> before = HTTP.send(pingReq, HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, before.statusCode());
+            assertEquals("loading", JSON.readTree(before.body()).get("status").asText());
+            HttpResponse<byte[]> early = HTTP.send(HttpRequest.newBuilder(loading.baseUri().resolve("invocations"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(TestImages.bytes("images/png-tiny-16x16.png"))).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            problem(early, 503, "model-not-ready");
+            release.countDown();
+            loading.awaitReady(Duration.ofSeconds(60));
+            assertEquals(200, HTTP.send(pingReq, HttpResponse.BodyHandlers.ofString()).statusCode());
+            HttpResponse<byte[]> after = HTTP.send(HttpRequest.newBuilder(loading.baseUri().resolve("invocations"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(TestImages.bytes("images/png-tiny-16x16.png"))).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(32, png(after).getWidth());
+        }
     }
 
     @Test
