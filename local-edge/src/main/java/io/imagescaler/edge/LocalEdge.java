@@ -1,5 +1,8 @@
 package io.imagescaler.edge;
 
+import io.imagescaler.edge.access.DevIssuer;
+import io.imagescaler.edge.access.OriginSecret;
+import io.imagescaler.handler.auth.OriginVerification;
 import io.imagescaler.edge.gateway.EdgeServer;
 import io.imagescaler.edge.gateway.GeneratedBucketOrigin;
 import io.imagescaler.edge.storage.LocalDynamo;
@@ -30,11 +33,18 @@ public final class LocalEdge implements AutoCloseable {
     private final Deque<AutoCloseable> parts;
     private final EdgeServer server;
     private final Wiring wiring;
+    private final DevIssuer issuer;
 
-    private LocalEdge(Deque<AutoCloseable> parts, EdgeServer server, Wiring wiring) {
+    private LocalEdge(Deque<AutoCloseable> parts, EdgeServer server, Wiring wiring, DevIssuer issuer) {
         this.parts = parts;
         this.server = server;
         this.wiring = wiring;
+        this.issuer = issuer;
+    }
+
+    /** The local dev token issuer (its tokens are also written under the data dir). */
+    public DevIssuer issuer() {
+        return issuer;
     }
 
     /**
@@ -56,18 +66,25 @@ public final class LocalEdge implements AutoCloseable {
             env.put("DYNAMODB_ENDPOINT", dynamo.endpoint().toString());
             env.put("LOCAL_ACCESS_KEY", ACCESS_KEY);
             env.put("LOCAL_SECRET_KEY", SECRET_KEY);
+            String originSecret = OriginSecret.openOrCreate(dataDir);
+            env.put("ORIGIN_VERIFY_SECRET", originSecret);
+            DevIssuer issuer = DevIssuer.openOrCreate(dataDir);
+            env.put("JWT_ISSUER", DevIssuer.ISSUER);
+            env.put("JWT_AUDIENCE", DevIssuer.AUDIENCE);
+            env.put("JWKS_FILE", issuer.jwksFile().toString());
             env.putAll(overrides);
             HandlerConfig config = HandlerConfig.fromEnvironment(env::get);
 
-            Wiring wiring = Wiring.fromConfig(config);
+            Wiring wiring = Wiring.fromEnvironment(env::get);
             parts.push(wiring.clients());
             Provisioning.ensure(config, wiring.clients());
 
             EdgeServer server = new EdgeServer(new ImageHandler(wiring.router()),
                     new GeneratedBucketOrigin(wiring.clients().s3(), config.generatedBucket()),
-                    port, config.maxSyncUploadBytes() + 1024 * 1024).start();
+                    port, config.maxSyncUploadBytes() + 1024 * 1024,
+                    Map.of(OriginVerification.HEADER, env.get("ORIGIN_VERIFY_SECRET"))).start();
             parts.push(server);
-            return new LocalEdge(parts, server, wiring);
+            return new LocalEdge(parts, server, wiring, issuer);
         } catch (Exception e) {
             closeAll(parts);
             throw e;

@@ -1,5 +1,6 @@
 package io.imagescaler.handler.api;
 
+import io.imagescaler.handler.auth.Guard;
 import io.imagescaler.handler.error.ImageScalerException;
 import io.imagescaler.handler.images.ImageRecord;
 import io.imagescaler.handler.images.ImageService;
@@ -11,17 +12,17 @@ import java.util.regex.Pattern;
 public final class Router {
     private static final Pattern IMAGE = Pattern.compile("^/v1/images/([^/]+)$");
     private static final Pattern IMAGE_PART = Pattern.compile("^/v1/images/([^/]+)/([^/]+)$");
-    /** Who uploads when no identity is attached (until upload auth is configured). */
-    public static final String ANONYMOUS = "anonymous";
-
     private final ImageService images;
+    private final Guard guard;
 
-    public Router(ImageService images) {
+    public Router(ImageService images, Guard guard) {
         this.images = images;
+        this.guard = guard;
     }
 
     public HttpResponse handle(HttpRequest request) {
         try {
+            guard.checkOrigin(request);
             return route(request);
         } catch (ImageScalerException e) {
             return Problems.of(e, request.path());
@@ -34,13 +35,14 @@ public final class Router {
         String path = r.path();
         if (path.equals("/v1/images")) {
             requireMethod(r, "POST");
-            ImageRecord created = images.upload(r.body(), ANONYMOUS);
+            ImageRecord created = images.upload(r.body(), guard.uploader(r));
             return HttpResponse.json(201, RecordJson.of(created))
                     .with("Location", "/v1/images/" + created.id().value() + "/metadata");
         }
         Matcher whole = IMAGE.matcher(path);
         if (whole.matches()) {
             requireMethod(r, "DELETE");
+            guard.requireOwner(r, images.metadata(whole.group(1)).owner());
             images.delete(whole.group(1));
             return new HttpResponse(204, java.util.Map.of("Cache-Control", "no-store"), null);
         }
@@ -49,8 +51,11 @@ public final class Router {
             requireMethod(r, "GET");
             String id = part.group(1);
             return switch (part.group(2)) {
-                case "metadata" -> HttpResponse.json(200, RecordJson.of(images.metadata(id)))
-                        .with("Cache-Control", "private, no-cache");
+                case "metadata" -> {
+                    ImageRecord record = images.metadata(id);
+                    guard.requireOwner(r, record.owner());
+                    yield HttpResponse.json(200, RecordJson.of(record)).with("Cache-Control", "private, no-cache");
+                }
                 case "original" -> served(images.original(id), r);
                 default -> served(images.variant(id, part.group(2)), r);
             };

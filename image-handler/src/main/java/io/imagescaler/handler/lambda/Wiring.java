@@ -8,7 +8,16 @@ import io.imagescaler.handler.storage.aws.DynamoImageRecords;
 import io.imagescaler.handler.storage.aws.S3Originals;
 import io.imagescaler.handler.storage.aws.S3Variants;
 import io.imagescaler.handler.transform.Pipeline;
+import io.imagescaler.handler.auth.AuthConfig;
+import io.imagescaler.handler.auth.Guard;
+import io.imagescaler.handler.auth.OriginSecretSource;
+import io.imagescaler.handler.auth.OriginVerification;
+import io.imagescaler.handler.auth.TokenVerifier;
+import io.imagescaler.handler.auth.aws.SecretsManagerOriginSecrets;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,8 +25,14 @@ import org.slf4j.LoggerFactory;
 public record Wiring(HandlerConfig config, AwsClients clients, ImageService service, Router router) {
     private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
 
-    public static Wiring fromConfig(HandlerConfig config) {
+    /** Lambda and the local edge: both configurations from environment-style variables. */
+    public static Wiring fromEnvironment(Function<String, String> env) {
+        return fromConfig(HandlerConfig.fromEnvironment(env), AuthConfig.fromEnvironment(env));
+    }
+
+    public static Wiring fromConfig(HandlerConfig config, AuthConfig auth) {
         LOG.info("image-handler configuration: {}", config);
+        LOG.info("image-handler access: {}", auth);
         AwsClients clients = new AwsClients(config);
         ImageService service = new ImageService(config,
                 new S3Originals(clients.s3(), clients.presigner(), config.originalsBucket()),
@@ -25,6 +40,20 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
                 new DynamoImageRecords(clients.dynamo(), config.table()),
                 new Pipeline(),
                 Clock.systemUTC());
-        return new Wiring(config, clients, service, new Router(service));
+        return new Wiring(config, clients, service, new Router(service, guard(auth, clients)));
+    }
+
+    private static Guard guard(AuthConfig auth, AwsClients clients) {
+        Optional<OriginSecretSource> secrets = auth.originSecretArn()
+                .<OriginSecretSource>map(arn -> new SecretsManagerOriginSecrets(clients.secretsManager(), arn,
+                        Duration.ofMinutes(1), Clock.systemUTC()))
+                .or(() -> auth.originSecrets().map(s -> () -> s));
+        if (secrets.isEmpty()) {
+            LOG.warn("no origin secret configured: requests are NOT checked for X-Origin-Verify");
+        }
+        if (auth.tokens().isEmpty()) {
+            LOG.warn("no token issuer configured: uploads are anonymous and records are not owner-only");
+        }
+        return new Guard(secrets.map(OriginVerification::new), auth.tokens().map(TokenVerifier::new));
     }
 }

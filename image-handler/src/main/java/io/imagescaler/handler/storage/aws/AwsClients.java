@@ -11,6 +11,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
@@ -23,6 +24,7 @@ public final class AwsClients implements AutoCloseable {
     private final S3Client s3;
     private final S3Presigner presigner;
     private final DynamoDbClient dynamo;
+    private final SecretsManagerClient secretsManager;
 
     public AwsClients(HandlerConfig config) {
         Region region = Region.of(config.region());
@@ -51,6 +53,9 @@ public final class AwsClients implements AutoCloseable {
         this.s3 = s3Builder.build();
         this.presigner = presignBuilder.build();
         this.dynamo = dynamoBuilder.build();
+        // No local Secrets Manager: locally the origin secret comes from the environment instead.
+        this.secretsManager = SecretsManagerClient.builder().httpClient(http).region(region)
+                .credentialsProvider(credentials).build();
     }
 
     public S3Client s3() {
@@ -65,10 +70,15 @@ public final class AwsClients implements AutoCloseable {
         return dynamo;
     }
 
+    public SecretsManagerClient secretsManager() {
+        return secretsManager;
+    }
+
     @Override
     public void close() {
         s3.close();
         presigner.close();
         dynamo.close();
+        secretsManager.close();
     }
 }
