@@ -155,6 +155,16 @@ class SignedUrlsAtTheEdgeTest {
     }
 
     @Test
+    void headIsBehindTheSameCheck() throws Exception {
+        long handler = edge.server().handlerInvocations();
+        var r = http.send(HttpRequest.newBuilder(URI.create(url("w_20.jpg")))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        assertEquals(403, r.statusCode());
+        assertEquals("text/xml", r.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals(handler, edge.server().handlerInvocations());
+    }
+
+    @Test
     void tamperingWithAnyFieldIsRefused() throws Exception {
         String canned = dev().signCanned(url("w_20.jpg"), in(Duration.ofMinutes(5)));
         assertServed(get(canned));
