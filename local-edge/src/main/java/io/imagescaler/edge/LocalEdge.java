@@ -120,7 +120,7 @@ public final class LocalEdge implements AutoCloseable {
             WebAcls webAcls = WebAcls.load(env.get("ORIGIN_VERIFY_SECRET"),
                     Optional.ofNullable(env.get("ORIGIN_VERIFY_PREVIOUS")), edgeConfig.cloudFrontAclFile(),
                     edgeConfig.regionalAclFile());
-            ImageAlpha alpha = new ImageAlpha(new S3Originals(wiring.clients().s3(), wiring.clients().presigner(),
+            ImageAlpha alpha = new ImageAlpha(wiring.service(), new S3Originals(wiring.clients().s3(), wiring.clients().presigner(),
                     config.originalsBucket()), new Pipeline(), config.limits());
 
             EdgeServer server = new EdgeServer(new ImageHandler(wiring.router()),

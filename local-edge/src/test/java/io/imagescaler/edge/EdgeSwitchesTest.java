@@ -76,28 +76,42 @@ class EdgeSwitchesTest {
         }
     }
 
-    @Test
-    void theCloudFrontRateRuleBlocksAViewerOverTheLimit(@TempDir Path data) throws Exception {
-        // The built-in ACL, with the per-IP limit lowered to WAF's minimum (10) instead of 2000.
-        String acl;
-        try (var in = WafEvaluator.class.getClassLoader().getResourceAsStream(WafEvaluator.CLOUDFRONT_ACL)) {
-            acl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    private static String builtIn(String resource) throws Exception {
+        try (var in = WafEvaluator.class.getClassLoader().getResourceAsStream(resource)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        String lowered = acl.replace("\"Limit\": 2000", "\"Limit\": 10");
-        assertTrue(!lowered.equals(acl), "the built-in rule still has a 2000 limit");
-        Path file = Files.writeString(data.resolve("cloudfront-acl-low.json"), lowered);
-        try (LocalEdge edge = LocalEdge.start(0, data.resolve("edge"),
-                Map.of("WAF_CLOUDFRONT_ACL_FILE", file.toString()))) {
+    }
+
+    private static Path lowered(Path dir, String resource, String from, String to) throws Exception {
+        String acl = builtIn(resource);
+        String changed = acl.replace(from, to);
+        assertTrue(!changed.equals(acl), resource + " no longer holds " + from);
+        return Files.writeString(dir.resolve(resource.replace('/', '-')), changed);
+    }
+
+    @Test
+    void rateRulesBlockAViewerOverTheLimit(@TempDir Path data) throws Exception {
+        // The built-in ACLs with their per-IP limits lowered: regional (by X-Forwarded-For, which the edge adds
+        // as CloudFront does) to WAF's minimum of 10, CloudFront's (by socket address) to 20.
+        Path regional = lowered(data, WafEvaluator.REGIONAL_ACL, "\"Limit\": 1000", "\"Limit\": 10");
+        Path cloudFront = lowered(data, WafEvaluator.CLOUDFRONT_ACL, "\"Limit\": 2000", "\"Limit\": 20");
+        try (LocalEdge edge = LocalEdge.start(0, data.resolve("edge"), Map.of(
+                "WAF_REGIONAL_ACL_FILE", regional.toString(), "WAF_CLOUDFRONT_ACL_FILE", cloudFront.toString()))) {
             URI unknown = URI.create(edge.baseUrl() + "/v1/images/" + "A".repeat(43) + "/metadata");
             for (int i = 1; i <= 10; i++) {
-                assertEquals(404, get(unknown).statusCode(), "request " + i + " is within the limit");
+                assertEquals(404, get(unknown).statusCode(), "request " + i + " is within both limits");
             }
             long handler = edge.server().handlerInvocations();
+            for (int i = 11; i <= 20; i++) {
+                var blocked = get(unknown);
+                assertEquals(403, blocked.statusCode(), "request " + i);
+                assertEquals("{\"message\":\"Forbidden\"}", blocked.body(), "the regional ACL (API Gateway's body)");
+            }
             var blocked = get(unknown);
             assertEquals(403, blocked.statusCode());
             assertTrue(blocked.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
-            assertTrue(blocked.body().contains("Request blocked"), blocked.body());
-            assertEquals(handler, edge.server().handlerInvocations());
+            assertTrue(blocked.body().contains("Request blocked"), "the CloudFront ACL: " + blocked.body());
+            assertEquals(handler, edge.server().handlerInvocations(), "no blocked request reached the handler");
         }
     }
 }
