@@ -124,8 +124,9 @@ public final class Cdn extends Construct {
                 .functionAssociations(List.of(FunctionAssociation.builder()
                         .eventType(FunctionEventType.VIEWER_REQUEST).function(variantRequest).build()))
                 .build();
-        // original and metadata sit under the same pattern but are not in the generated bucket: straight
-        // to the handler, uncached, still behind signed URLs
+        // the original sits under the same pattern but is not in the generated bucket: straight to the
+        // handler, uncached, still behind signed URLs. Metadata is the owner's (bearer token checked by the
+        // handler), so it has no trusted key group: an owner with a token but no signed URL can read it.
         BehaviorOptions signedApi = BehaviorOptions.builder()
                 .origin(apiOrigin)
                 .viewerProtocolPolicy(ViewerProtocolPolicy.REDIRECT_TO_HTTPS)
@@ -151,7 +152,7 @@ public final class Cdn extends Construct {
                 .build());
         // CloudFront matches behaviours in order: the two specific patterns must precede the variant one
         distribution.addBehavior("/v1/images/*/original", apiOrigin, signedApi);
-        distribution.addBehavior("/v1/images/*/metadata", apiOrigin, signedApi);
+        distribution.addBehavior("/v1/images/*/metadata", apiOrigin, apiBehavior);
         distribution.addBehavior(VARIANT_PATH, variants, variantBehavior);
     }
 

@@ -71,6 +71,9 @@ public final class Router {
                         .with("Cache-Control", b.cacheControl())
                         .with("X-Cache", b.cacheHit() ? "Hit from generated bucket" : "Miss, rendered")
                         .with("Server-Timing", b.timings().serverTiming());
+                for (var h : b.headers().entrySet()) {
+                    ok = ok.with(h.getKey(), h.getValue());
+                }
                 String ifNoneMatch = r.header("If-None-Match").orElse(null);
                 yield b.etag().equals(ifNoneMatch)
                         ? new HttpResponse(304, without(ok.headers(), "Content-Type"), null) : ok;

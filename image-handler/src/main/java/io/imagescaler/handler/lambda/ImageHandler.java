@@ -33,10 +33,18 @@ public final class ImageHandler implements RequestStreamHandler {
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
     private final Router router;
+    /** Held so CRaC (which keeps resources weakly) runs it before the SnapStart snapshot. */
+    private Priming priming;
 
     /** Lambda: configuration from the environment, built once per execution environment. */
     public ImageHandler() {
-        this(Wiring.fromEnvironment(System::getenv).router());
+        this(Wiring.fromEnvironment(System::getenv));
+    }
+
+    private ImageHandler(Wiring wiring) {
+        this(wiring.router());
+        this.priming = new Priming(new io.imagescaler.handler.transform.Pipeline(), wiring.clients().presigner(),
+                wiring.config().originalsBucket()).register();
     }
 
     /** The local edge and tests: the same handler over an explicit router. */

@@ -14,6 +14,11 @@ import io.imagescaler.handler.auth.OriginSecretSource;
 import io.imagescaler.handler.auth.OriginVerification;
 import io.imagescaler.handler.auth.TokenVerifier;
 import io.imagescaler.handler.auth.aws.SecretsManagerOriginSecrets;
+import io.imagescaler.handler.upscale.HttpUpscaler;
+import io.imagescaler.handler.upscale.SuperResolution;
+import io.imagescaler.handler.upscale.UpscaleConfig;
+import io.imagescaler.handler.upscale.Upscaler;
+import io.imagescaler.handler.upscale.aws.SageMakerUpscaler;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -27,20 +32,32 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
 
     /** Lambda and the local edge: both configurations from environment-style variables. */
     public static Wiring fromEnvironment(Function<String, String> env) {
-        return fromConfig(HandlerConfig.fromEnvironment(env), AuthConfig.fromEnvironment(env));
+        return fromConfig(HandlerConfig.fromEnvironment(env), AuthConfig.fromEnvironment(env),
+                UpscaleConfig.fromEnvironment(env));
     }
 
-    public static Wiring fromConfig(HandlerConfig config, AuthConfig auth) {
+    public static Wiring fromConfig(HandlerConfig config, AuthConfig auth, UpscaleConfig upscale) {
         LOG.info("image-handler configuration: {}", config);
         LOG.info("image-handler access: {}", auth);
+        LOG.info("image-handler super-resolution: {}", upscale);
         AwsClients clients = new AwsClients(config);
+        Pipeline engine = new Pipeline();
         ImageService service = new ImageService(config,
                 new S3Originals(clients.s3(), clients.presigner(), config.originalsBucket()),
                 new S3Variants(clients.s3(), config.generatedBucket()),
                 new DynamoImageRecords(clients.dynamo(), config.table()),
-                new Pipeline(),
+                engine,
+                new SuperResolution(upscaler(upscale, clients), engine, upscale.maxInputPixels()),
                 Clock.systemUTC());
         return new Wiring(config, clients, service, new Router(service, guard(auth, clients)));
+    }
+
+    private static Optional<Upscaler> upscaler(UpscaleConfig upscale, AwsClients clients) {
+        if (upscale.endpointName().isPresent()) {
+            return Optional.of(new SageMakerUpscaler(clients.sageMakerRuntime(upscale.timeout()),
+                    upscale.endpointName().get(), upscale.scales()));
+        }
+        return upscale.endpointUrl().map(url -> new HttpUpscaler(url, upscale.scales(), upscale.timeout()));
     }
 
     private static Guard guard(AuthConfig auth, AwsClients clients) {

@@ -11,6 +11,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -25,6 +26,9 @@ public final class AwsClients implements AutoCloseable {
     private final S3Presigner presigner;
     private final DynamoDbClient dynamo;
     private final SecretsManagerClient secretsManager;
+    private final Region region;
+    private final AwsCredentialsProvider credentials;
+    private SageMakerRuntimeClient sageMakerRuntime;
 
     public AwsClients(HandlerConfig config) {
         Region region = Region.of(config.region());
@@ -53,6 +57,8 @@ public final class AwsClients implements AutoCloseable {
         this.s3 = s3Builder.build();
         this.presigner = presignBuilder.build();
         this.dynamo = dynamoBuilder.build();
+        this.region = region;
+        this.credentials = credentials;
         // No local Secrets Manager: locally the origin secret comes from the environment instead.
         this.secretsManager = SecretsManagerClient.builder().httpClient(http).region(region)
                 .credentialsProvider(credentials).build();
@@ -70,6 +76,17 @@ public final class AwsClients implements AutoCloseable {
         return dynamo;
     }
 
+    /** Built on first use: only deployments with an SR endpoint need it. */
+    public synchronized SageMakerRuntimeClient sageMakerRuntime(Duration timeout) {
+        if (sageMakerRuntime == null) {
+            sageMakerRuntime = SageMakerRuntimeClient.builder().region(region).credentialsProvider(credentials)
+                    .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(2))
+                            .socketTimeout(timeout).build())
+                    .build();
+        }
+        return sageMakerRuntime;
+    }
+
     public SecretsManagerClient secretsManager() {
         return secretsManager;
     }
@@ -80,5 +97,8 @@ public final class AwsClients implements AutoCloseable {
         presigner.close();
         dynamo.close();
         secretsManager.close();
+        if (sageMakerRuntime != null) {
+            sageMakerRuntime.close();
+        }
     }
 }
