@@ -1,6 +1,16 @@
 package io.imagescaler.edge;
 
 import io.imagescaler.edge.access.DevIssuer;
+import io.imagescaler.edge.access.ViewerSignatures;
+import io.imagescaler.edge.firewall.WebAcls;
+import io.imagescaler.edge.gateway.ImageAlpha;
+import io.imagescaler.edge.negotiation.FormatNegotiation;
+import io.imagescaler.handler.storage.aws.S3Originals;
+import io.imagescaler.handler.transform.Pipeline;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.imagescaler.edge.access.OriginSecret;
 import io.imagescaler.handler.auth.OriginVerification;
 import io.imagescaler.sr.SrServer;
@@ -24,9 +34,11 @@ import java.util.Map;
 /**
  * The whole system on one machine, in one process: S3Proxy and DynamoDB Local under the data directory,
  * buckets and table created when missing, the image-handler in-process behind an HTTP front that plays
- * CloudFront + API Gateway. Everything listens on 127.0.0.1 only.
+ * CloudFront (signed URLs, {@code .auto}, the generated-bucket origin group) + WAF + API Gateway.
+ * Everything listens on 127.0.0.1 only.
  */
 public final class LocalEdge implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalEdge.class);
     /** Static credentials the local S3 and DynamoDB accept; nothing else is ever asked for credentials. */
     public static final String ACCESS_KEY = "local";
     public static final String SECRET_KEY = "local-secret";
@@ -35,12 +47,32 @@ public final class LocalEdge implements AutoCloseable {
     private final EdgeServer server;
     private final Wiring wiring;
     private final DevIssuer issuer;
+    private final ViewerSignatures signatures;
+    private final WebAcls webAcls;
 
-    private LocalEdge(Deque<AutoCloseable> parts, EdgeServer server, Wiring wiring, DevIssuer issuer) {
+    private LocalEdge(Deque<AutoCloseable> parts, EdgeServer server, Wiring wiring, DevIssuer issuer,
+                      ViewerSignatures signatures, WebAcls webAcls) {
         this.parts = parts;
         this.server = server;
         this.wiring = wiring;
         this.issuer = issuer;
+        this.signatures = signatures;
+        this.webAcls = webAcls;
+    }
+
+    /** The signed-URL check: the dev key pair under the data dir and the trusted key group. */
+    public ViewerSignatures signatures() {
+        return signatures;
+    }
+
+    /** The CloudFront and regional web ACLs, as evaluated for this edge's requests. */
+    public WebAcls webAcls() {
+        return webAcls;
+    }
+
+    /** The line printed after the ready line: a ready-to-run signer command for this edge. */
+    public String howToSign() {
+        return signatures.devKey().howToSign(baseUrl());
     }
 
     /** The local dev token issuer (its tokens are also written under the data dir). */
@@ -87,12 +119,26 @@ public final class LocalEdge implements AutoCloseable {
             parts.push(wiring.clients());
             Provisioning.ensure(config, wiring.clients());
 
+            EdgeConfig edgeConfig = EdgeConfig.fromEnvironment(env::get);
+            LOG.info("edge configuration: {}", edgeConfig);
+            ViewerSignatures signatures = ViewerSignatures.open(dataDir, edgeConfig.extraTrustedKeys(),
+                    edgeConfig.requireSignedUrls(), Clock.systemUTC());
+            LOG.info("signed URLs {}; trusted key group {}", signatures.required() ? "required" : "NOT required",
+                    signatures.trusted().keyPairIds());
+            WebAcls webAcls = WebAcls.load(env.get("ORIGIN_VERIFY_SECRET"),
+                    Optional.ofNullable(env.get("ORIGIN_VERIFY_PREVIOUS")), edgeConfig.cloudFrontAclFile(),
+                    edgeConfig.regionalAclFile());
+            ImageAlpha alpha = new ImageAlpha(wiring.service(), new S3Originals(wiring.clients().s3(), wiring.clients().presigner(),
+                    config.originalsBucket()), new Pipeline(), config.limits());
+
             EdgeServer server = new EdgeServer(new ImageHandler(wiring.router()),
                     new GeneratedBucketOrigin(wiring.clients().s3(), config.generatedBucket()),
                     port, config.maxSyncUploadBytes() + 1024 * 1024,
-                    Map.of(OriginVerification.HEADER, env.get("ORIGIN_VERIFY_SECRET"))).start();
+                    Map.of(OriginVerification.HEADER, env.get("ORIGIN_VERIFY_SECRET")),
+                    new EdgeServer.Behaviours(signatures, webAcls, new FormatNegotiation(edgeConfig.avifEncoder()),
+                            alpha)).start();
             parts.push(server);
-            return new LocalEdge(parts, server, wiring, issuer);
+            return new LocalEdge(parts, server, wiring, issuer, signatures, webAcls);
         } catch (Exception e) {
             closeAll(parts);
             throw e;

@@ -31,6 +31,7 @@ public final class Main implements Callable<Integer> {
         System.err.printf("started in %d ms; data in %s%n", (System.nanoTime() - t0) / 1_000_000,
                 data.toAbsolutePath());
         System.out.println("image-scaler local edge ready on " + edge.baseUrl());
+        System.out.println(edge.howToSign());
         System.out.flush();
         stopped.await();
         return 0;
@@ -40,11 +41,16 @@ public final class Main implements Callable<Integer> {
      * The environment variables that may tune the local edge. Endpoints and credentials are never taken
      * from the environment here: the local edge only ever talks to its own servers on 127.0.0.1.
      */
+    private static final java.util.Set<String> EDGE_TUNABLES = java.util.Set.of("REQUIRE_SIGNED_URLS",
+            "TRUSTED_PUBLIC_KEYS", "WAF_CLOUDFRONT_ACL_FILE", "WAF_REGIONAL_ACL_FILE", "AVIF_ENCODER_AVAILABLE",
+            "ORIGIN_VERIFY_PREVIOUS", "WIDTH_LADDER", "PRESETS_ONLY");
+
     static Map<String, String> tunables(Map<String, String> env) {
         java.util.Map<String, String> picked = new java.util.HashMap<>();
         env.forEach((k, v) -> {
             if (k.startsWith("MAX_") || k.equals("PRESETS") || k.equals("VARIANT_MAX_AGE_SECONDS")
-                    || k.equals("ORIGINALS_BUCKET") || k.equals("GENERATED_BUCKET") || k.equals("TABLE_NAME")) {
+                    || k.equals("ORIGINALS_BUCKET") || k.equals("GENERATED_BUCKET") || k.equals("TABLE_NAME")
+                    || EDGE_TUNABLES.contains(k)) {
                 picked.put(k, v);
             }
         });

@@ -18,6 +18,7 @@ import java.util.function.Function;
  * @param presets       named transforms, e.g. {@code thumb -> w_150,h_150,fit_cover}
  * @param maxResponseBytes largest body a response may carry; larger variants are stored and answered
  *                      with a redirect (API Gateway + Lambda carry ~6 MB of base64, ~4.5 MB of binary)
+ * @param variantBounds which variants may be asked for at all ({@code WIDTH_LADDER}, {@code PRESETS_ONLY})
  */
 public record HandlerConfig(
         String region,
@@ -29,7 +30,8 @@ public record HandlerConfig(
         long maxSyncUploadBytes,
         long maxResponseBytes,
         Duration variantMaxAge,
-        Map<String, TransformSpec> presets) {
+        Map<String, TransformSpec> presets,
+        VariantBounds variantBounds) {
 
     /** Where the local stand-ins listen, and the static credentials they accept. */
     public record LocalEndpoints(URI s3, URI dynamodb, String accessKey, String secretKey) {
@@ -80,7 +82,9 @@ public record HandlerConfig(
                 get.apply("MAX_RESPONSE_BYTES").map(Long::parseLong).orElse(4_500_000L),
                 get.apply("VARIANT_MAX_AGE_SECONDS").map(Long::parseLong).map(Duration::ofSeconds)
                         .orElse(Duration.ofDays(365)),
-                parsePresets(get.apply("PRESETS").orElse(null)));
+                parsePresets(get.apply("PRESETS").orElse(null)),
+                new VariantBounds(VariantBounds.parseLadder(get.apply("WIDTH_LADDER").orElse(null)),
+                        get.apply("PRESETS_ONLY").map(v -> flag("PRESETS_ONLY", v)).orElse(false)));
     }
 
     /** {@code thumb=w_150,h_150,fit_cover;card=w_600}; null means the defaults. */
@@ -103,6 +107,13 @@ public record HandlerConfig(
             presets.put(name, parsed);
         });
         return presets;
+    }
+
+    /** {@code true} or {@code false}, nothing else: a typo must not silently mean "off". */
+    public static boolean flag(String name, String value) {
+        require(value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false"),
+                name + " is true or false, got '" + value + "'");
+        return Boolean.parseBoolean(value);
     }
 
     private static void require(boolean ok, String message) {

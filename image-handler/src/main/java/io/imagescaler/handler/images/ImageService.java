@@ -115,6 +115,7 @@ public final class ImageService {
     public Served variant(String idText, String lastSegment) {
         ImageId id = parseId(idText);
         VariantPath path = parseVariant(lastSegment);
+        config.variantBounds().check(path.transform(), config.presets().keySet());
         ImageFormat format = path.format().orElseThrow(() -> new InvalidRequest(
                 "format 'auto' is negotiated by the edge from Accept; ask for jpg, png, webp or gif"));
         TransformSpec spec = expandPreset(path.transform());

@@ -1,11 +1,18 @@
 package io.imagescaler.edge.gateway;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.imagescaler.edge.access.ViewerSignatures;
+import io.imagescaler.edge.firewall.WebAcls;
+import io.imagescaler.edge.negotiation.FormatNegotiation;
+import io.imagescaler.signer.Verdict;
+import io.imagescaler.waf.WafRequest;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -14,15 +21,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP front of the local edge (Javalin on 127.0.0.1): what CloudFront + API Gateway do for a
- * request. Variant GETs try the generated bucket first and fail over to the handler on 403/404, as the
- * CloudFront origin group does; everything else goes to the handler as an API Gateway proxy event.
+ * The HTTP front of the local edge (Javalin on 127.0.0.1): what CloudFront + WAF + API Gateway do for a
+ * request, in CloudFront's order: the CloudFront web ACL; the signed-URL check of the pixel-serving
+ * behaviours; the {@code .auto} rewrite (CloudFront Function); for variant GETs the generated bucket, failing
+ * over to the handler on 403/404 as the origin group does; the regional web ACL; the handler, called with an
+ * API Gateway proxy event.
  */
 public final class EdgeServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeServer.class);
-    /** Signed-URL parameters: CloudFront consumes them; they never reach a cache or bucket key. */
-    static final java.util.Set<String> SIGNATURE_PARAMS =
-            java.util.Set.of("Expires", "Policy", "Signature", "Key-Pair-Id", "Hash-Algorithm");
 
     private final Javalin app;
     private final RequestStreamHandler handler;
@@ -31,16 +37,41 @@ public final class EdgeServer implements AutoCloseable {
     private final AtomicLong bucketHits = new AtomicLong();
 
     private final Map<String, String> originHeaders;
+    private final Behaviours behaviours;
+
+    /**
+     * What CloudFront (and the WAF in front of it and of API Gateway) does to a request before the origin sees it.
+     *
+     * @param signatures the signed-URL check of the pixel-serving behaviours
+     * @param webAcls    the CloudFront and regional WAF web ACLs
+     * @param formats    {@code .auto} negotiation (the CloudFront Function)
+     * @param alpha      whether an image has alpha, for {@code .auto}
+     */
+    public record Behaviours(ViewerSignatures signatures, WebAcls webAcls, FormatNegotiation formats,
+                             ImageAlpha alpha) {
+    }
+
+    /** WAF's default block on a CloudFront distribution: 403 and CloudFront's error page. */
+    private static final ProxyEvents.EdgeResponse CLOUDFRONT_WAF_BLOCK = new ProxyEvents.EdgeResponse(403,
+            Map.of("Content-Type", "text/html", "X-Cache", "Error from cloudfront"),
+            ("<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01 Transitional//EN\"><HTML><HEAD><TITLE>ERROR: The request"
+                    + " could not be satisfied</TITLE></HEAD><BODY><H1>403 ERROR</H1><H2>The request could not be"
+                    + " satisfied.</H2>Request blocked.</BODY></HTML>").getBytes(StandardCharsets.UTF_8));
+    /** WAF's block in front of API Gateway: API Gateway's own 403 body. */
+    private static final ProxyEvents.EdgeResponse API_GATEWAY_WAF_BLOCK = new ProxyEvents.EdgeResponse(403,
+            Map.of("Content-Type", "application/json", "x-amzn-ErrorType", "ForbiddenException"),
+            "{\"message\":\"Forbidden\"}".getBytes(StandardCharsets.UTF_8));
 
     /**
      * @param originHeaders added to every request forwarded to the handler, as CloudFront's custom
      *                      origin headers are (X-Origin-Verify); a viewer cannot set or see them
      */
     public EdgeServer(RequestStreamHandler handler, GeneratedBucketOrigin generated, int port, long maxBodyBytes,
-                      Map<String, String> originHeaders) {
+                      Map<String, String> originHeaders, Behaviours behaviours) {
         this.handler = handler;
         this.generated = generated;
         this.originHeaders = Map.copyOf(originHeaders);
+        this.behaviours = behaviours;
         this.app = Javalin.create(config -> {
             config.jetty.host = "127.0.0.1";
             config.jetty.port = port;
@@ -74,11 +105,37 @@ public final class EdgeServer implements AutoCloseable {
     private void serve(Context ctx) throws Exception {
         String method = ctx.method().name();
         String path = ctx.path();
+        String rawQuery = ctx.queryString() == null ? "" : ctx.queryString();
+        String viewerIp = ctx.ip();
         Map<String, String> headers = new LinkedHashMap<>(ctx.headerMap());
-        Map<String, String> query = new LinkedHashMap<>();
-        ctx.queryParamMap().forEach((k, v) -> query.put(k, v.isEmpty() ? "" : v.getFirst()));
+        byte[] body = ctx.bodyAsBytes();
 
-        Optional<String> key = method.equals("GET") ? GeneratedBucketOrigin.keyFor(path) : Optional.empty();
+        // 1. CloudFront's web ACL sees the request first, as the viewer sent it.
+        if (behaviours.webAcls().viewer(new WafRequest(method, path, headers, rawQuery, body.length, viewerIp,
+                Instant.now())).blocked()) {
+            write(ctx, CLOUDFRONT_WAF_BLOCK);
+            return;
+        }
+        // 2. The signed-URL check, on the URL exactly as sent (the signature covers ".auto" and the query).
+        if (behaviours.signatures().protects(method, path)) {
+            Verdict verdict = behaviours.signatures().verify(viewerUrl(headers, path, rawQuery),
+                    header(headers, "Cookie"), viewerIp);
+            if (!verdict.allowed()) {
+                LOG.info("signature refused for {} {} from {}: {} ({})", method, path, viewerIp, verdict.outcome(),
+                        verdict.reason());
+                write(ctx, new ProxyEvents.EdgeResponse(403, Map.of("Content-Type", "text/xml",
+                        "X-Cache", "Error from cloudfront"), verdict.errorXml().getBytes(StandardCharsets.UTF_8)));
+                return;
+            }
+        }
+        // 3. ".auto" becomes a concrete format before any bucket or cache key is computed (the CloudFront Function).
+        String originPath = path;
+        if (FormatNegotiation.isAuto(path)) {
+            String id = path.split("/")[3];
+            originPath = behaviours.formats().rewrite(path, header(headers, "Accept"), behaviours.alpha().of(id));
+        }
+        // 4. Origin group, first origin: the generated bucket, keyed on the path alone (never the query).
+        Optional<String> key = method.equals("GET") ? GeneratedBucketOrigin.keyFor(originPath) : Optional.empty();
         if (key.isPresent()) {
             Optional<ProxyEvents.EdgeResponse> hit = generated.fetch(key.get());
             if (hit.isPresent()) {
@@ -87,15 +144,61 @@ public final class EdgeServer implements AutoCloseable {
                 return;
             }
         }
-        // A viewer's own copy of an origin header is dropped, then the edge's value is added.
+        // 5. To API Gateway: a viewer's own copy of an origin header is dropped, then the edge's value is added;
+        //    X-Forwarded-For gets the viewer's address appended, as CloudFront does.
         headers.keySet().removeIf(h -> originHeaders.keySet().stream().anyMatch(h::equalsIgnoreCase));
         headers.putAll(originHeaders);
-        byte[] body = ctx.bodyAsBytes();
-        var event = ProxyEvents.requestEvent(new ProxyEvents.EdgeRequest(method, path, query, headers, body, ctx.ip()));
+        String forwardedFor = header(headers, "X-Forwarded-For");
+        headers.keySet().removeIf(h -> h.equalsIgnoreCase("X-Forwarded-For"));
+        headers.put("X-Forwarded-For", forwardedFor == null || forwardedFor.isBlank() ? viewerIp
+                : forwardedFor + ", " + viewerIp);
+        // 6. The regional web ACL in front of API Gateway.
+        if (behaviours.webAcls().origin(new WafRequest(method, originPath, headers, rawQuery, body.length, viewerIp,
+                Instant.now())).blocked()) {
+            write(ctx, API_GATEWAY_WAF_BLOCK);
+            return;
+        }
+        Map<String, String> query = new LinkedHashMap<>();
+        ctx.queryParamMap().forEach((k, v) -> query.put(k, v.isEmpty() ? "" : v.getFirst()));
+        var event = ProxyEvents.requestEvent(new ProxyEvents.EdgeRequest(method, originPath, query, headers, body,
+                viewerIp));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         handlerInvocations.incrementAndGet();
         handler.handleRequest(new ByteArrayInputStream(event), out, new LocalLambdaContext(30_000));
-        write(ctx, ProxyEvents.response(out.toByteArray()));
+        ProxyEvents.EdgeResponse response = ProxyEvents.response(out.toByteArray());
+        write(ctx, originPath.equals(path) ? response : askAgainAtViewerPath(response, originPath, path));
+    }
+
+    /**
+     * "Stored, ask again" names the path the handler saw; after an ".auto" rewrite the viewer must ask for its own
+     * (signed) URL again, which the edge rewrites the same way and then finds in the generated bucket.
+     */
+    private static ProxyEvents.EdgeResponse askAgainAtViewerPath(ProxyEvents.EdgeResponse r, String originPath,
+                                                                 String viewerPath) {
+        String location = r.headers().get("Location");
+        if (r.status() != 302 || location == null || !location.startsWith(originPath)
+                || (location.length() > originPath.length() && location.charAt(originPath.length()) != '?')) {
+            return r;
+        }
+        Map<String, String> h = new LinkedHashMap<>(r.headers());
+        h.put("Location", viewerPath + location.substring(originPath.length()));
+        return new ProxyEvents.EdgeResponse(r.status(), h, r.body());
+    }
+
+    /** The URL as the viewer asked for it: what CloudFront matches a policy's Resource against. */
+    private String viewerUrl(Map<String, String> headers, String path, String rawQuery) {
+        String host = header(headers, "Host");
+        return "http://" + (host == null || host.isBlank() ? "127.0.0.1:" + port() : host) + path
+                + (rawQuery.isEmpty() ? "" : "?" + rawQuery);
+    }
+
+    private static String header(Map<String, String> headers, String name) {
+        for (Map.Entry<String, String> e : headers.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(name)) {
+                return e.getValue();
+            }
+        }
+        return null;
     }
 
     private static ProxyEvents.EdgeResponse notModified(ProxyEvents.EdgeResponse r, String ifNoneMatch) {

@@ -1,0 +1,58 @@
+package io.imagescaler.edge;
+
+import io.imagescaler.handler.config.HandlerConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * What the edge itself (not the handler) is configured with, read once at start from the same variables
+ * as the handler's configuration (README table).
+ *
+ * @param requireSignedUrls  {@code REQUIRE_SIGNED_URLS} (default true): variant and original GETs need a
+ *                           signed URL or signed cookies, as the CloudFront behaviours do
+ * @param extraTrustedKeys   {@code TRUSTED_PUBLIC_KEYS=KEYID=/path.pem,...}: public keys trusted besides the
+ *                           edge's own dev key (a rotation: sign with the new key while old URLs still work)
+ * @param cloudFrontAclFile  {@code WAF_CLOUDFRONT_ACL_FILE}: a rule file used instead of the built-in
+ *                           {@code waf/cloudfront-acl.json} (e.g. to try a lower rate limit)
+ * @param regionalAclFile    {@code WAF_REGIONAL_ACL_FILE}: the same for {@code waf/regional-acl.json}
+ * @param avifEncoder        {@code AVIF_ENCODER_AVAILABLE} (default false: the engine has no AVIF encoder),
+ *                           whether {@code .auto} may become AVIF
+ */
+public record EdgeConfig(boolean requireSignedUrls, Map<String, Path> extraTrustedKeys,
+                         Optional<Path> cloudFrontAclFile, Optional<Path> regionalAclFile, boolean avifEncoder) {
+
+    public EdgeConfig {
+        extraTrustedKeys = Map.copyOf(extraTrustedKeys);
+    }
+
+    public static EdgeConfig fromEnvironment(Function<String, String> env) {
+        Function<String, Optional<String>> get = k -> Optional.ofNullable(env.apply(k)).filter(v -> !v.isBlank());
+        return new EdgeConfig(
+                get.apply("REQUIRE_SIGNED_URLS").map(v -> HandlerConfig.flag("REQUIRE_SIGNED_URLS", v)).orElse(true),
+                parseKeys(get.apply("TRUSTED_PUBLIC_KEYS").orElse("")),
+                get.apply("WAF_CLOUDFRONT_ACL_FILE").map(Path::of),
+                get.apply("WAF_REGIONAL_ACL_FILE").map(Path::of),
+                get.apply("AVIF_ENCODER_AVAILABLE").map(v -> HandlerConfig.flag("AVIF_ENCODER_AVAILABLE", v))
+                        .orElse(false));
+    }
+
+    /** {@code K2JCJMDEHXQW5F=/keys/a.pem,K3R...=/keys/b.pem} */
+    static Map<String, Path> parseKeys(String spelled) {
+        Map<String, Path> keys = new LinkedHashMap<>();
+        for (String entry : spelled.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            if (eq <= 0 || eq == entry.length() - 1) {
+                throw new IllegalArgumentException("configuration: TRUSTED_PUBLIC_KEYS is KEYID=/path/public.pem,...;"
+                        + " got '" + entry.strip() + "'");
+            }
+            keys.put(entry.substring(0, eq).strip(), Path.of(entry.substring(eq + 1).strip()));
+        }
+        return keys;
+    }
+}
