@@ -42,7 +42,7 @@ class SuperResolutionEndToEndTest {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(201, created.statusCode(), created.body());
             String id = created.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
-            URI variant = URI.create(edge.baseUrl() + "/v1/images/" + id + "/w_320,up_sr.png");
+            URI variant = Signed.uri(edge, "/v1/images/" + id + "/w_320,up_sr.png");
 
             // The models load in the background after start; until then the handler answers with its
             // Lanczos fallback (not stored), so ask until the model answers.
