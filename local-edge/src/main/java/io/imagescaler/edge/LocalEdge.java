@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.imagescaler.edge.access.OriginSecret;
 import io.imagescaler.handler.auth.OriginVerification;
+import io.imagescaler.sr.SrServer;
 import io.imagescaler.edge.gateway.EdgeServer;
 import io.imagescaler.edge.gateway.GeneratedBucketOrigin;
 import io.imagescaler.edge.storage.LocalDynamo;
@@ -105,6 +106,13 @@ public final class LocalEdge implements AutoCloseable {
             env.put("JWT_AUDIENCE", DevIssuer.AUDIENCE);
             env.put("JWKS_FILE", issuer.jwksFile().toString());
             env.putAll(overrides);
+            if (!env.containsKey("SR_ENDPOINT_URL") && !"false".equals(env.get("LOCAL_SR"))) {
+                // The super-resolution server, in-process on CPU with the small models (the GPU one is
+                // a SageMaker endpoint on AWS); its models load in the background.
+                SrServer sr = SrServer.start(0);
+                parts.push(sr);
+                env.put("SR_ENDPOINT_URL", sr.baseUri().toString());
+            }
             HandlerConfig config = HandlerConfig.fromEnvironment(env::get);
 
             Wiring wiring = Wiring.fromEnvironment(env::get);
