@@ -66,7 +66,8 @@ public final class WebAcls {
         }
         WafEvaluator evaluator = WafEvaluator.load(json, values, WafAction.ALLOW, limit);
         LOG.info("WAF {} ACL from {}: rules {}; not evaluated locally (they run on AWS only): {}", acl,
-                file.map(Path::toString).orElse(resource), evaluator.ruleNames(), managedRuleGroups(json));
+                file.map(Path::toString).orElse(resource), evaluator.ruleNames(),
+                managedRuleGroups(json).isEmpty() ? "none" : managedRuleGroups(json));
         return evaluator;
     }
 
