@@ -1,7 +1,10 @@
 package io.imagescaler.edge;
 
+import io.imagescaler.edge.gateway.EdgeCacheInvalidator;
 import io.imagescaler.edge.gateway.EdgeServer;
 import io.imagescaler.edge.gateway.GeneratedBucketOrigin;
+import io.imagescaler.edge.moderation.LocalRekognition;
+import io.imagescaler.edge.moderation.ModerationRules;
 import io.imagescaler.edge.storage.LocalDynamo;
 import io.imagescaler.edge.storage.LocalS3;
 import io.imagescaler.edge.storage.Provisioning;
@@ -30,17 +33,24 @@ public final class LocalEdge implements AutoCloseable {
     private final Deque<AutoCloseable> parts;
     private final EdgeServer server;
     private final Wiring wiring;
+    private final LocalRekognition moderation;
+    private final EdgeCacheInvalidator cache;
 
-    private LocalEdge(Deque<AutoCloseable> parts, EdgeServer server, Wiring wiring) {
+    private LocalEdge(Deque<AutoCloseable> parts, EdgeServer server, Wiring wiring, LocalRekognition moderation,
+                      EdgeCacheInvalidator cache) {
         this.parts = parts;
         this.server = server;
         this.wiring = wiring;
+        this.moderation = moderation;
+        this.cache = cache;
     }
 
     /**
      * @param port      the edge's HTTP port (0 = any free port)
      * @param dataDir   where S3 objects and DynamoDB tables live; data survives a restart
-     * @param overrides configuration variables on top of the embedded defaults (see the README table)
+     * @param overrides configuration variables on top of the embedded defaults (see the README table);
+     *                  {@code MODERATION_RULES} names the local moderation rules file (default
+     *                  {@code <data>/moderation-rules.json}; absent file = no labels for any image)
      */
     public static LocalEdge start(int port, Path dataDir, Map<String, String> overrides) throws Exception {
         Deque<AutoCloseable> parts = new ArrayDeque<>();
@@ -49,6 +59,10 @@ public final class LocalEdge implements AutoCloseable {
             parts.push(s3);
             LocalDynamo dynamo = LocalDynamo.start(dataDir, freePort());
             parts.push(dynamo);
+            ModerationRules rules = new ModerationRules(Path.of(overrides.getOrDefault("MODERATION_RULES",
+                    dataDir.resolve("moderation-rules.json").toString())));
+            LocalRekognition moderation = LocalRekognition.start(rules, ACCESS_KEY);
+            parts.push(moderation);
 
             Map<String, String> env = new HashMap<>();
             env.put("AWS_REGION", "us-east-1");
@@ -56,10 +70,12 @@ public final class LocalEdge implements AutoCloseable {
             env.put("DYNAMODB_ENDPOINT", dynamo.endpoint().toString());
             env.put("LOCAL_ACCESS_KEY", ACCESS_KEY);
             env.put("LOCAL_SECRET_KEY", SECRET_KEY);
+            env.put("REKOGNITION_ENDPOINT", moderation.endpoint().toString());
             env.putAll(overrides);
             HandlerConfig config = HandlerConfig.fromEnvironment(env::get);
 
-            Wiring wiring = Wiring.fromConfig(config);
+            EdgeCacheInvalidator cache = new EdgeCacheInvalidator();
+            Wiring wiring = Wiring.fromConfig(config, cache);
             parts.push(wiring.clients());
             Provisioning.ensure(config, wiring.clients());
 
@@ -67,7 +83,7 @@ public final class LocalEdge implements AutoCloseable {
                     new GeneratedBucketOrigin(wiring.clients().s3(), config.generatedBucket()),
                     port, config.maxSyncUploadBytes() + 1024 * 1024).start();
             parts.push(server);
-            return new LocalEdge(parts, server, wiring);
+            return new LocalEdge(parts, server, wiring, moderation, cache);
         } catch (Exception e) {
             closeAll(parts);
             throw e;
@@ -88,6 +104,16 @@ public final class LocalEdge implements AutoCloseable {
 
     public Wiring wiring() {
         return wiring;
+    }
+
+    /** The local Rekognition protocol server (answers from a rules file; not a classifier). */
+    public LocalRekognition moderation() {
+        return moderation;
+    }
+
+    /** What the handler asked the CDN to invalidate (the local edge caches nothing beyond the bucket). */
+    public EdgeCacheInvalidator cache() {
+        return cache;
     }
 
     private static int freePort() throws IOException {

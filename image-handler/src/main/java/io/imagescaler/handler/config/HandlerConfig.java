@@ -1,5 +1,6 @@
 package io.imagescaler.handler.config;
 
+import io.imagescaler.handler.moderation.ModerationPolicy;
 import io.imagescaler.handler.transform.Limits;
 import io.imagescaler.spec.TransformSpec;
 import java.net.URI;
@@ -7,6 +8,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -18,6 +20,9 @@ import java.util.function.Function;
  * @param presets       named transforms, e.g. {@code thumb -> w_150,h_150,fit_cover}
  * @param maxResponseBytes largest body a response may carry; larger variants are stored and answered
  *                      with a redirect (API Gateway + Lambda carry ~6 MB of base64, ~4.5 MB of binary)
+ * @param moderation    whether uploads are moderated, and what blurs or rejects an image
+ * @param cdnDistributionId the CloudFront distribution to invalidate after a purge; empty where there is
+ *                      no CDN cache (the local edge, whose only cache is the generated bucket)
  */
 public record HandlerConfig(
         String region,
@@ -29,15 +34,26 @@ public record HandlerConfig(
         long maxSyncUploadBytes,
         long maxResponseBytes,
         Duration variantMaxAge,
-        Map<String, TransformSpec> presets) {
+        Map<String, TransformSpec> presets,
+        ModerationSettings moderation,
+        Optional<String> cdnDistributionId) {
 
-    /** Where the local stand-ins listen, and the static credentials they accept. */
-    public record LocalEndpoints(URI s3, URI dynamodb, String accessKey, String secretKey) {
+    /**
+     * Where the local stand-ins listen, and the static credentials they accept.
+     *
+     * @param rekognition the local Rekognition protocol server; without it local uploads are not moderated
+     */
+    public record LocalEndpoints(URI s3, URI dynamodb, String accessKey, String secretKey,
+                                 Optional<URI> rekognition) {
         @Override
         public String toString() {
-            return "LocalEndpoints[s3=" + s3 + ", dynamodb=" + dynamodb + ", accessKey=" + accessKey
-                    + ", secretKey=***]";
+            return "LocalEndpoints[s3=" + s3 + ", dynamodb=" + dynamodb + ", rekognition="
+                    + rekognition.map(URI::toString).orElse("none") + ", accessKey=" + accessKey + ", secretKey=***]";
         }
+    }
+
+    /** @param enabled false only by configuration ({@code MODERATION=off}) or a local setup without a server */
+    public record ModerationSettings(boolean enabled, ModerationPolicy policy) {
     }
 
     public static final Map<String, String> DEFAULT_PRESETS = Map.of(
@@ -64,7 +80,17 @@ public record HandlerConfig(
                 URI.create(get.apply("DYNAMODB_ENDPOINT").orElseThrow(() -> new IllegalArgumentException(
                         "DYNAMODB_ENDPOINT must be set with S3_ENDPOINT"))),
                 get.apply("LOCAL_ACCESS_KEY").orElse("local"),
-                get.apply("LOCAL_SECRET_KEY").orElse("local-secret")));
+                get.apply("LOCAL_SECRET_KEY").orElse("local-secret"),
+                get.apply("REKOGNITION_ENDPOINT").map(URI::create)));
+        // Locally, moderation needs the local protocol server: a local setup never falls back to AWS.
+        boolean moderated = !get.apply("MODERATION").orElse("on").equalsIgnoreCase("off")
+                && local.map(l -> l.rekognition().isPresent()).orElse(true);
+        ModerationPolicy policy = new ModerationPolicy(
+                get.apply("MODERATION_MIN_CONFIDENCE").map(Double::parseDouble)
+                        .orElse(ModerationPolicy.DEFAULT_MIN_CONFIDENCE),
+                get.apply("MODERATION_BLOCKED_CATEGORIES").map(HandlerConfig::names)
+                        .orElse(ModerationPolicy.DEFAULT_BLOCKED),
+                get.apply("MODERATION_REJECTED_CATEGORIES").map(HandlerConfig::names).orElse(Set.of()));
         Limits limits = new Limits(
                 get.apply("MAX_SOURCE_PIXELS").map(Long::parseLong).orElse(Limits.DEFAULT.maxSourcePixels()),
                 get.apply("MAX_FRAMES").map(Integer::parseInt).orElse(Limits.DEFAULT.maxFrames()),
@@ -80,7 +106,15 @@ public record HandlerConfig(
                 get.apply("MAX_RESPONSE_BYTES").map(Long::parseLong).orElse(4_500_000L),
                 get.apply("VARIANT_MAX_AGE_SECONDS").map(Long::parseLong).map(Duration::ofSeconds)
                         .orElse(Duration.ofDays(365)),
-                parsePresets(get.apply("PRESETS").orElse(null)));
+                parsePresets(get.apply("PRESETS").orElse(null)),
+                new ModerationSettings(moderated, policy),
+                get.apply("CLOUDFRONT_DISTRIBUTION_ID"));
+    }
+
+    /** A comma-separated list of category names ({@code Explicit Nudity,Violence}). */
+    static Set<String> names(String commaSeparated) {
+        return java.util.Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(n -> !n.isEmpty())
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /** {@code thumb=w_150,h_150,fit_cover;card=w_600}; null means the defaults. */

@@ -2,6 +2,7 @@ package io.imagescaler.handler.storage.aws;
 
 import io.imagescaler.handler.config.HandlerConfig;
 import java.time.Duration;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
@@ -9,7 +10,9 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.rekognition.RekognitionClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -23,6 +26,8 @@ public final class AwsClients implements AutoCloseable {
     private final S3Client s3;
     private final S3Presigner presigner;
     private final DynamoDbClient dynamo;
+    private final Optional<RekognitionClient> rekognition;
+    private final Optional<CloudFrontClient> cloudFront;
 
     public AwsClients(HandlerConfig config) {
         Region region = Region.of(config.region());
@@ -51,6 +56,19 @@ public final class AwsClients implements AutoCloseable {
         this.s3 = s3Builder.build();
         this.presigner = presignBuilder.build();
         this.dynamo = dynamoBuilder.build();
+        // Moderation only where it is switched on; locally that means against the local protocol server.
+        this.rekognition = config.moderation().enabled()
+                ? Optional.of(rekognition(config, region, credentials, http)) : Optional.empty();
+        // CloudFront is a global service: its API lives in us-east-1 (aws-global) whatever the region.
+        this.cloudFront = config.cdnDistributionId().map(d -> CloudFrontClient.builder().httpClient(http)
+                .region(Region.AWS_GLOBAL).credentialsProvider(credentials).build());
+    }
+
+    private static RekognitionClient rekognition(HandlerConfig config, Region region,
+                                                 AwsCredentialsProvider credentials, SdkHttpClient http) {
+        var builder = RekognitionClient.builder().httpClient(http).region(region).credentialsProvider(credentials);
+        config.endpoints().flatMap(HandlerConfig.LocalEndpoints::rekognition).ifPresent(builder::endpointOverride);
+        return builder.build();
     }
 
     public S3Client s3() {
@@ -65,10 +83,22 @@ public final class AwsClients implements AutoCloseable {
         return dynamo;
     }
 
+    /** Present when moderation is switched on. */
+    public Optional<RekognitionClient> rekognition() {
+        return rekognition;
+    }
+
+    /** Present when a CloudFront distribution is configured. */
+    public Optional<CloudFrontClient> cloudFront() {
+        return cloudFront;
+    }
+
     @Override
     public void close() {
         s3.close();
         presigner.close();
         dynamo.close();
+        rekognition.ifPresent(RekognitionClient::close);
+        cloudFront.ifPresent(CloudFrontClient::close);
     }
 }
