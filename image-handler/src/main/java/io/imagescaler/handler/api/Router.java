@@ -38,9 +38,11 @@ public final class Router {
         String path = r.path();
         if (path.equals("/v1/images")) {
             requireMethod(r, "POST");
-            ImageRecord created = images.upload(r.body(), ANONYMOUS);
-            return HttpResponse.json(201, RecordJson.of(created))
+            ImageService.Upload upload = images.upload(r.body(), ANONYMOUS, r.header("Idempotency-Key"));
+            ImageRecord created = upload.record();
+            HttpResponse answer = HttpResponse.json(201, RecordJson.of(created))
                     .with("Location", "/v1/images/" + created.id().value() + "/metadata");
+            return upload.replayed() ? answer.with("Idempotent-Replayed", "true") : answer;
         }
         Matcher whole = IMAGE.matcher(path);
         if (whole.matches()) {

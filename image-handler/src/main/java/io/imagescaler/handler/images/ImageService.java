@@ -10,6 +10,11 @@ import io.imagescaler.handler.error.ImageScalerException.UpstreamFailure;
 import io.imagescaler.handler.moderation.BlurredMaster;
 import io.imagescaler.handler.moderation.ModerationCheck;
 import io.imagescaler.handler.moderation.ModerationVerdict;
+import io.imagescaler.handler.error.ImageScalerException.IdempotencyKeyReused;
+import io.imagescaler.handler.stats.Counter;
+import io.imagescaler.handler.stats.DailyUsage;
+import io.imagescaler.handler.stats.Usage;
+import io.imagescaler.handler.storage.IdempotencyKeys;
 import io.imagescaler.handler.storage.ImageRecords;
 import io.imagescaler.handler.storage.Originals;
 import io.imagescaler.handler.storage.StoredObject;
@@ -27,7 +32,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,10 +64,16 @@ public final class ImageService {
     private final TransformEngine engine;
     private final ModerationCheck moderation;
     private final CdnInvalidator cdn;
+    private final IdempotencyKeys idempotency;
+    private final Usage usage;
     private final Clock clock;
 
+    /** How long an {@code Idempotency-Key} is remembered. */
+    static final Duration IDEMPOTENCY_LIFETIME = Duration.ofHours(24);
+
     public ImageService(HandlerConfig config, Originals originals, Variants variants, ImageRecords records,
-                        TransformEngine engine, ModerationCheck moderation, CdnInvalidator cdn, Clock clock) {
+                        TransformEngine engine, ModerationCheck moderation, CdnInvalidator cdn,
+                        IdempotencyKeys idempotency, Usage usage, Clock clock) {
         this.config = config;
         this.originals = originals;
         this.variants = variants;
@@ -63,7 +81,63 @@ public final class ImageService {
         this.engine = engine;
         this.moderation = moderation;
         this.cdn = cdn;
+        this.idempotency = idempotency;
+        this.usage = usage;
         this.clock = clock;
+    }
+
+    /** An upload's answer; {@code replayed} when it is the remembered answer to an earlier request. */
+    public record Upload(ImageRecord record, boolean replayed) {
+    }
+
+    /**
+     * {@link #upload(byte[], String)} under an optional {@code Idempotency-Key}: the first request with a
+     * key runs; a retry with the same body gets the first request's image; the same key with another
+     * body is refused (422). Keys are scoped to the owner and remembered for 24 hours. A request that
+     * fails releases its key, so a corrected retry may use it.
+     */
+    public Upload upload(byte[] body, String owner, Optional<String> idempotencyKey) {
+        if (idempotencyKey.isEmpty()) {
+            return new Upload(upload(body, owner), false);
+        }
+        String key = idempotencyKey.get();
+        if (key.isEmpty() || key.length() > 255 || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new InvalidRequest("Idempotency-Key must be 1 to 255 visible ASCII characters");
+        }
+        String scoped = owner + "#" + key;
+        String requestHash = HexFormat.of().formatHex(digest("SHA-256", body == null ? new byte[0] : body));
+        if (!idempotency.claim(scoped, requestHash, clock.instant().plus(IDEMPOTENCY_LIFETIME))) {
+            return replay(scoped, requestHash);
+        }
+        ImageRecord created;
+        try {
+            created = upload(body, owner);
+        } catch (RuntimeException e) {
+            undo(e, () -> idempotency.release(scoped));
+            throw e;
+        }
+        try {
+            idempotency.complete(scoped, created.id());
+        } catch (RuntimeException e) {
+            // The image is stored; releasing the key would let a retry store it twice. Retries see 409 until
+            // the key expires, which is the lesser harm.
+            LOG.error("Idempotency-Key {} not completed for {}: {}", key, created.id(), e.toString());
+        }
+        return new Upload(created, false);
+    }
+
+    private Upload replay(String scopedKey, String requestHash) {
+        IdempotencyKeys.Entry first = idempotency.get(scopedKey).orElseThrow(() -> new Conflict(
+                "a request with this Idempotency-Key is being processed; retry shortly"));
+        if (!first.requestHash().equals(requestHash)) {
+            throw new IdempotencyKeyReused("this Idempotency-Key was used within the last 24 hours for a different "
+                    + "body; use a new key for a new image");
+        }
+        ImageId id = first.imageId().orElseThrow(() -> new Conflict(
+                "the first request with this Idempotency-Key is still being processed; retry shortly"));
+        ImageRecord record = records.get(id).filter(r -> r.status() != ImageStatus.DELETING).orElseThrow(
+                () -> new Conflict("image " + id + ", created with this Idempotency-Key, has since been deleted"));
+        return new Upload(record, true);
     }
 
     /** What an admin's re-moderation did: the record after it, and what was purged from the caches. */
@@ -106,6 +180,9 @@ public final class ImageService {
             undo(e, () -> originals.delete(record.id()), () -> records.delete(record.id()));
             throw new UpstreamFailure("the image record could not be completed; nothing was kept, try again", e);
         }
+        Map<Counter, Long> counts = new EnumMap<>(Map.of(Counter.UPLOADS, 1L, Counter.BYTES, (long) body.length));
+        if (outcome != ImageStatus.READY) counts.put(Counter.FLAGGED, 1L);
+        usage.count(counts);
         return record.finished(outcome, verdict, reasonOf(verdict));
     }
 
@@ -158,12 +235,46 @@ public final class ImageService {
         if (!records.finish(id, ImageStatus.PROCESSING, outcome, verdict, reasonOf(verdict))) {
             throw new Conflict("image " + id + " changed during re-moderation (deleted?)");
         }
+        if (previous == ImageStatus.READY && outcome != ImageStatus.READY) {
+            usage.count(Map.of(Counter.FLAGGED, 1L));
+        }
         // A render that read the record before PROCESSING may have stored a variant since the first purge.
         purged += variants.deleteAll(id);
         String invalidation = cdn.invalidateImage(id);
         LOG.info("re-moderated {}: {} -> {} ({}), {} variants purged, invalidation {}", id, previous, outcome,
                 verdict.reason(), purged, invalidation);
         return new Remoderation(records.get(id).orElseThrow(), purged, invalidation);
+    }
+
+    /** Longest period one stats request may cover. */
+    static final int MAX_STATS_DAYS = 366;
+
+    /**
+     * The daily counters from {@code from} to {@code to} (ISO dates, UTC days, both included); by default
+     * the last 30 days up to today.
+     */
+    public List<DailyUsage> usage(Optional<String> fromText, Optional<String> toText) {
+        LocalDate to = toText.map(t -> date("to", t)).orElse(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+        LocalDate from = fromText.map(t -> date("from", t)).orElse(to.minusDays(29));
+        if (from.isAfter(to)) {
+            throw new InvalidRequest("from (" + from + ") is after to (" + to + ")");
+        }
+        if (ChronoUnit.DAYS.between(from, to) >= MAX_STATS_DAYS) {
+            throw new InvalidRequest("at most " + MAX_STATS_DAYS + " days per request; ask for a shorter period");
+        }
+        try {
+            return usage.counters().range(from, to);
+        } catch (RuntimeException e) {
+            throw new UpstreamFailure("the usage counters could not be read; try again", e);
+        }
+    }
+
+    private static LocalDate date(String name, String text) {
+        try {
+            return LocalDate.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new InvalidRequest(name + " must be an ISO date like 2026-11-23, got '" + abbreviate(text) + "'");
+        }
     }
 
     private Optional<Rendered> blurredIfFlagged(ModerationVerdict verdict, byte[] original, SourceInfo info) {
@@ -259,6 +370,7 @@ public final class ImageService {
             variants.put(key, out.bytes(), format.mediaType(), cacheControl);
             return null;
         });
+        usage.count(Map.of(Counter.VARIANTS_GENERATED, 1L));
         if (out.bytes().length > config.maxResponseBytes()) {
             return new Served.AskAgain(timings);
         }

@@ -10,7 +10,10 @@ import io.imagescaler.handler.moderation.ModerationCheck;
 import io.imagescaler.handler.moderation.Moderator;
 import io.imagescaler.handler.moderation.aws.RekognitionModerator;
 import io.imagescaler.handler.storage.aws.AwsClients;
+import io.imagescaler.handler.stats.Usage;
+import io.imagescaler.handler.storage.aws.DynamoIdempotencyKeys;
 import io.imagescaler.handler.storage.aws.DynamoImageRecords;
+import io.imagescaler.handler.storage.aws.DynamoUsageCounters;
 import io.imagescaler.handler.storage.aws.S3Originals;
 import io.imagescaler.handler.storage.aws.S3Variants;
 import io.imagescaler.handler.transform.Pipeline;
@@ -50,6 +53,8 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
                 engine,
                 new ModerationCheck(moderator, config.moderation().policy(), engine, clock),
                 cdn,
+                new DynamoIdempotencyKeys(clients.dynamo(), config.table(), clock),
+                new Usage(new DynamoUsageCounters(clients.dynamo(), config.table()), clock),
                 clock);
         return new Wiring(config, clients, service, new Router(service));
     }
