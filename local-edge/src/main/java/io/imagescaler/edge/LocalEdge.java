@@ -2,6 +2,7 @@ package io.imagescaler.edge;
 
 import io.imagescaler.edge.gateway.EdgeCacheInvalidator;
 import io.imagescaler.edge.gateway.EdgeServer;
+import io.imagescaler.edge.gateway.ObjectCreatedEvents;
 import io.imagescaler.edge.gateway.GeneratedBucketOrigin;
 import io.imagescaler.edge.moderation.LocalRekognition;
 import io.imagescaler.edge.moderation.ModerationRules;
@@ -79,7 +80,12 @@ public final class LocalEdge implements AutoCloseable {
             parts.push(wiring.clients());
             Provisioning.ensure(config, wiring.clients());
 
-            EdgeServer server = new EdgeServer(new ImageHandler(wiring.router()),
+            // S3Proxy sends no event notifications: the edge delivers ObjectCreated for completed uploads.
+            ObjectCreatedEvents events = new ObjectCreatedEvents(
+                    new ImageHandler(wiring.router(), wiring.uploads()::process),
+                    wiring.clients().s3(), config.originalsBucket(), config.region());
+            parts.push(events);
+            EdgeServer server = new EdgeServer(events,
                     new GeneratedBucketOrigin(wiring.clients().s3(), config.generatedBucket()),
                     port, config.maxSyncUploadBytes() + 1024 * 1024).start();
             parts.push(server);

@@ -16,10 +16,17 @@ public final class Router {
 
     private final ImageService images;
     private final AdminRoutes admin;
+    private final java.util.Optional<UploadRoutes> uploads;
 
     public Router(ImageService images) {
+        this(images, null);
+    }
+
+    /** @param uploads the large-upload use cases; null = {@code /v1/uploads} is not served */
+    public Router(ImageService images, io.imagescaler.handler.uploads.LargeUploads uploads) {
         this.images = images;
         this.admin = new AdminRoutes(images, AdminGate.UNCHECKED_UNTIL_ISSUE_7);
+        this.uploads = java.util.Optional.ofNullable(uploads).map(UploadRoutes::new);
     }
 
     public HttpResponse handle(HttpRequest request) {
@@ -35,6 +42,8 @@ public final class Router {
     private HttpResponse route(HttpRequest r) {
         var adminAnswer = admin.route(r);
         if (adminAnswer.isPresent()) return adminAnswer.get();
+        var uploadAnswer = uploads.flatMap(u -> u.route(r, ANONYMOUS));
+        if (uploadAnswer.isPresent()) return uploadAnswer.get();
         String path = r.path();
         if (path.equals("/v1/images")) {
             requireMethod(r, "POST");

@@ -23,6 +23,8 @@ import java.util.function.Function;
  * @param moderation    whether uploads are moderated, and what blurs or rejects an image
  * @param cdnDistributionId the CloudFront distribution to invalidate after a purge; empty where there is
  *                      no CDN cache (the local edge, whose only cache is the generated bucket)
+ * @param maxLargeUploadBytes largest declared size of a {@code POST /v1/uploads} upload; processing reads
+ *                      the object into memory, so this also bounds the processing heap
  */
 public record HandlerConfig(
         String region,
@@ -36,7 +38,8 @@ public record HandlerConfig(
         Duration variantMaxAge,
         Map<String, TransformSpec> presets,
         ModerationSettings moderation,
-        Optional<String> cdnDistributionId) {
+        Optional<String> cdnDistributionId,
+        long maxLargeUploadBytes) {
 
     /**
      * Where the local stand-ins listen, and the static credentials they accept.
@@ -108,7 +111,8 @@ public record HandlerConfig(
                         .orElse(Duration.ofDays(365)),
                 parsePresets(get.apply("PRESETS").orElse(null)),
                 new ModerationSettings(moderated, policy),
-                get.apply("CLOUDFRONT_DISTRIBUTION_ID"));
+                get.apply("CLOUDFRONT_DISTRIBUTION_ID"),
+                get.apply("MAX_LARGE_UPLOAD_BYTES").map(Long::parseLong).orElse(1024L * 1024 * 1024));
     }
 
     /** A comma-separated list of category names ({@code Explicit Nudity,Violence}). */

@@ -14,6 +14,9 @@ import io.imagescaler.handler.stats.Usage;
 import io.imagescaler.handler.storage.aws.DynamoIdempotencyKeys;
 import io.imagescaler.handler.storage.aws.DynamoImageRecords;
 import io.imagescaler.handler.storage.aws.DynamoUsageCounters;
+import io.imagescaler.handler.storage.aws.DynamoUploadSessions;
+import io.imagescaler.handler.storage.aws.S3Incoming;
+import io.imagescaler.handler.uploads.LargeUploads;
 import io.imagescaler.handler.storage.aws.S3Originals;
 import io.imagescaler.handler.storage.aws.S3Variants;
 import io.imagescaler.handler.transform.Pipeline;
@@ -23,7 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Builds the object graph from one configuration: the AWS adapters behind the core's ports. */
-public record Wiring(HandlerConfig config, AwsClients clients, ImageService service, Router router) {
+public record Wiring(HandlerConfig config, AwsClients clients, ImageService service, LargeUploads uploads,
+                     Router router) {
     private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
 
     public static Wiring fromConfig(HandlerConfig config) {
@@ -46,16 +50,24 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
         CdnInvalidator cdn = clients.cloudFront()
                 .<CdnInvalidator>map(cf -> new CloudFrontInvalidator(cf, config.cdnDistributionId().orElseThrow()))
                 .orElse(cacheWithoutDistribution);
+        var originals = new S3Originals(clients.s3(), clients.presigner(), config.originalsBucket());
+        var records = new DynamoImageRecords(clients.dynamo(), config.table());
+        var moderation = new ModerationCheck(moderator, config.moderation().policy(), engine, clock);
+        var usage = new Usage(new DynamoUsageCounters(clients.dynamo(), config.table()), clock);
         ImageService service = new ImageService(config,
-                new S3Originals(clients.s3(), clients.presigner(), config.originalsBucket()),
+                originals,
                 new S3Variants(clients.s3(), config.generatedBucket()),
-                new DynamoImageRecords(clients.dynamo(), config.table()),
+                records,
                 engine,
-                new ModerationCheck(moderator, config.moderation().policy(), engine, clock),
+                moderation,
                 cdn,
                 new DynamoIdempotencyKeys(clients.dynamo(), config.table(), clock),
-                new Usage(new DynamoUsageCounters(clients.dynamo(), config.table()), clock),
+                usage,
                 clock);
-        return new Wiring(config, clients, service, new Router(service));
+        LargeUploads uploads = new LargeUploads(config,
+                new S3Incoming(clients.s3(), clients.presigner(), config.originalsBucket()),
+                new DynamoUploadSessions(clients.dynamo(), config.table(), clock),
+                originals, records, engine, moderation, usage, clock);
+        return new Wiring(config, clients, service, uploads, new Router(service, uploads));
     }
 }

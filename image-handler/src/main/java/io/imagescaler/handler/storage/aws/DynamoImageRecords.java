@@ -108,8 +108,14 @@ public final class DynamoImageRecords implements ImageRecords {
         Map<String, String> names = new HashMap<>(Map.of("#status", "status", "#pk", PK, "#ttl", TTL,
                 "#moderation", "moderation", "#reason", "statusReason"));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":next", s(next.name()),
-                ":expected", s(expected.name()), ":moderation", AttributeValue.fromM(itemOf(verdict))));
-        String update = "SET #status = :next, #moderation = :moderation";
+                ":expected", s(expected.name())));
+        String update = "SET #status = :next";
+        if (verdict != null) {
+            update += ", #moderation = :moderation";
+            values.put(":moderation", AttributeValue.fromM(itemOf(verdict)));
+        } else {
+            names.remove("#moderation");
+        }
         if (reason != null) {
             update += ", #reason = :reason";
             values.put(":reason", s(reason));
@@ -126,6 +132,18 @@ public final class DynamoImageRecords implements ImageRecords {
         } catch (ConditionalCheckFailedException e) {
             return false;
         }
+    }
+
+    @Override
+    public void describe(ImageId id, String contentType, int width, int height, int frames, long bytes,
+                         String sha256) {
+        dynamo.updateItem(b -> b.tableName(table).key(Map.of(PK, s(id.value())))
+                .updateExpression("SET contentType = :t, width = :w, height = :h, frames = :f, #bytes = :b, "
+                        + "sha256 = :s")
+                .conditionExpression("attribute_exists(#pk)")
+                .expressionAttributeNames(Map.of("#pk", PK, "#bytes", "bytes"))
+                .expressionAttributeValues(Map.of(":t", s(contentType), ":w", n(width), ":h", n(height),
+                        ":f", n(frames), ":b", n(bytes), ":s", s(sha256))));
     }
 
     static Map<String, AttributeValue> itemOf(ModerationVerdict v) {

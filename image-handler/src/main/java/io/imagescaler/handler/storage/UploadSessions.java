@@ -1,0 +1,23 @@
+package io.imagescaler.handler.storage;
+
+import io.imagescaler.spec.ImageId;
+import java.time.Instant;
+import java.util.Optional;
+
+/** The state of each large upload between {@code POST /v1/uploads} and its completion. */
+public interface UploadSessions {
+
+    enum State { OPEN, COMPLETING, COMPLETED }
+
+    record Session(ImageId id, String owner, String uploadId, long declaredBytes, long partSize, int parts,
+                   State state, Instant expiresAt) {
+    }
+
+    void create(Session session);
+
+    /** The live session; expired ones are absent. */
+    Optional<Session> get(ImageId id);
+
+    /** Moves the session from {@code expected} to {@code next}; false if it was in another state. */
+    boolean transition(ImageId id, State expected, State next);
+}
