@@ -42,7 +42,9 @@ class LargeUploadTest {
 
     @BeforeAll
     void start() throws Exception {
-        edge = LocalEdge.start(0, data, Map.of("MAX_LARGE_UPLOAD_BYTES", Long.toString(400L * 1024 * 1024)));
+        // 60 MP so that the optional >= 200 MB noise image (52 MP) fits the pixel limit.
+        edge = LocalEdge.start(0, data, Map.of("MAX_LARGE_UPLOAD_BYTES", Long.toString(400L * 1024 * 1024),
+                "MAX_SOURCE_PIXELS", "60000000"));
     }
 
     @AfterAll
@@ -129,6 +131,29 @@ class LargeUploadTest {
                 + "/w_10.png")).GET().build(), HttpResponse.BodyHandlers.ofString()).statusCode());
     }
 
+    @Test
+    void aRetriedStartWithTheSameKeyGetsTheSameUpload() throws Exception {
+        String body = "{\"bytes\":" + (20L * 1024 * 1024) + "}";
+        var first = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/uploads"))
+                .header("Idempotency-Key", "upload-1").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, first.statusCode(), first.body());
+        var retry = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/uploads"))
+                .header("Idempotency-Key", "upload-1").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, retry.statusCode(), retry.body());
+        assertEquals("true", retry.headers().firstValue("Idempotent-Replayed").orElseThrow());
+        JsonNode a = JSON.readTree(first.body());
+        JsonNode b = JSON.readTree(retry.body());
+        assertEquals(a.get("id"), b.get("id"));
+        assertEquals(a.get("uploadId"), b.get("uploadId"));
+        assertEquals(a.get("parts").size(), b.get("parts").size());
+        var other = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/uploads"))
+                .header("Idempotency-Key", "upload-1").POST(HttpRequest.BodyPublishers.ofString("{\"bytes\":5}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertProblem(other, 422);
+    }
+
     private JsonNode start(long bytes) throws Exception {
         var r = post("/v1/uploads", "{\"bytes\":" + bytes + "}");
         assertEquals(201, r.statusCode(), r.body());
@@ -184,7 +209,7 @@ class LargeUploadTest {
         assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElseThrow());
     }
 
-    /** An RGBA noise PNG of about {@code mb} MiB (noise does not compress), within the 50 MP default limit. */
+    /** An RGBA noise PNG of about {@code mb} MiB (noise does not compress). */
     static byte[] noisePng(int mb) throws Exception {
         int side = (int) Math.sqrt(mb * 1024.0 * 1024 / 4);
         BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_INT_ARGB);

@@ -32,7 +32,8 @@ final class UploadRoutes {
             if (!bytes.canConvertToLong() || !bytes.isIntegralNumber()) {
                 throw new InvalidRequest("send {\"bytes\": <size of the file>} as the body");
             }
-            LargeUploads.Started started = uploads.start(bytes.asLong(), owner);
+            LargeUploads.Start start = uploads.start(bytes.asLong(), owner, r.header("Idempotency-Key"), r.body());
+            LargeUploads.Started started = start.started();
             var answer = RecordJson.node(started.record());
             String id = started.record().id().value();
             answer.put("uploadId", started.uploadId());
@@ -43,8 +44,9 @@ final class UploadRoutes {
             for (int i = 0; i < started.partUrls().size(); i++) {
                 parts.addObject().put("partNumber", i + 1).put("url", started.partUrls().get(i).toString());
             }
-            return Optional.of(HttpResponse.json(201, answer.toString()).with("Cache-Control", "no-store")
-                    .with("Location", "/v1/images/" + id + "/metadata"));
+            HttpResponse created = HttpResponse.json(201, answer.toString()).with("Cache-Control", "no-store")
+                    .with("Location", "/v1/images/" + id + "/metadata");
+            return Optional.of(start.replayed() ? created.with("Idempotent-Replayed", "true") : created);
         }
         Matcher complete = COMPLETE.matcher(r.path());
         if (complete.matches()) {

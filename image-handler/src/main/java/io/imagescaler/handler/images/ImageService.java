@@ -10,11 +10,10 @@ import io.imagescaler.handler.error.ImageScalerException.UpstreamFailure;
 import io.imagescaler.handler.moderation.BlurredMaster;
 import io.imagescaler.handler.moderation.ModerationCheck;
 import io.imagescaler.handler.moderation.ModerationVerdict;
-import io.imagescaler.handler.error.ImageScalerException.IdempotencyKeyReused;
+import io.imagescaler.handler.idempotency.IdempotentRequests;
 import io.imagescaler.handler.stats.Counter;
 import io.imagescaler.handler.stats.DailyUsage;
 import io.imagescaler.handler.stats.Usage;
-import io.imagescaler.handler.storage.IdempotencyKeys;
 import io.imagescaler.handler.storage.ImageRecords;
 import io.imagescaler.handler.storage.Originals;
 import io.imagescaler.handler.storage.StoredObject;
@@ -64,16 +63,13 @@ public final class ImageService {
     private final TransformEngine engine;
     private final ModerationCheck moderation;
     private final CdnInvalidator cdn;
-    private final IdempotencyKeys idempotency;
+    private final IdempotentRequests idempotency;
     private final Usage usage;
     private final Clock clock;
 
-    /** How long an {@code Idempotency-Key} is remembered. */
-    static final Duration IDEMPOTENCY_LIFETIME = Duration.ofHours(24);
-
     public ImageService(HandlerConfig config, Originals originals, Variants variants, ImageRecords records,
                         TransformEngine engine, ModerationCheck moderation, CdnInvalidator cdn,
-                        IdempotencyKeys idempotency, Usage usage, Clock clock) {
+                        IdempotentRequests idempotency, Usage usage, Clock clock) {
         this.config = config;
         this.originals = originals;
         this.variants = variants;
@@ -90,58 +86,20 @@ public final class ImageService {
     public record Upload(ImageRecord record, boolean replayed) {
     }
 
-    /**
-     * {@link #upload(byte[], String)} under an optional {@code Idempotency-Key}: the first request with a
-     * key runs; a retry with the same body gets the first request's image; the same key with another
-     * body is refused (422). Keys are scoped to the owner and remembered for 24 hours. A request that
-     * fails releases its key, so a corrected retry may use it.
-     */
-    public Upload upload(byte[] body, String owner, Optional<String> idempotencyKey) {
-        if (idempotencyKey.isEmpty()) {
-            return new Upload(upload(body, owner), false);
-        }
-        String key = idempotencyKey.get();
-        if (key.isEmpty() || key.length() > 255 || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new InvalidRequest("Idempotency-Key must be 1 to 255 visible ASCII characters");
-        }
-        String scoped = owner + "#" + key;
-        String requestHash = HexFormat.of().formatHex(digest("SHA-256", body == null ? new byte[0] : body));
-        if (!idempotency.claim(scoped, requestHash, clock.instant().plus(IDEMPOTENCY_LIFETIME))) {
-            return replay(scoped, requestHash);
-        }
-        ImageRecord created;
-        try {
-            created = upload(body, owner);
-        } catch (RuntimeException e) {
-            undo(e, () -> idempotency.release(scoped));
-            throw e;
-        }
-        try {
-            idempotency.complete(scoped, created.id());
-        } catch (RuntimeException e) {
-            // The image is stored; releasing the key would let a retry store it twice. Retries see 409 until
-            // the key expires, which is the lesser harm.
-            LOG.error("Idempotency-Key {} not completed for {}: {}", key, created.id(), e.toString());
-        }
-        return new Upload(created, false);
-    }
-
-    private Upload replay(String scopedKey, String requestHash) {
-        IdempotencyKeys.Entry first = idempotency.get(scopedKey).orElseThrow(() -> new Conflict(
-                "a request with this Idempotency-Key is being processed; retry shortly"));
-        if (!first.requestHash().equals(requestHash)) {
-            throw new IdempotencyKeyReused("this Idempotency-Key was used within the last 24 hours for a different "
-                    + "body; use a new key for a new image");
-        }
-        ImageId id = first.imageId().orElseThrow(() -> new Conflict(
-                "the first request with this Idempotency-Key is still being processed; retry shortly"));
-        ImageRecord record = records.get(id).filter(r -> r.status() != ImageStatus.DELETING).orElseThrow(
-                () -> new Conflict("image " + id + ", created with this Idempotency-Key, has since been deleted"));
-        return new Upload(record, true);
-    }
-
     /** What an admin's re-moderation did: the record after it, and what was purged from the caches. */
     public record Remoderation(ImageRecord record, int purgedVariants, String invalidation) {
+    }
+
+    /**
+     * {@link #upload(byte[], String)} under an optional {@code Idempotency-Key} (see
+     * {@link IdempotentRequests}): a retry answers the current record of the image the first request made.
+     */
+    public Upload upload(byte[] body, String owner, Optional<String> idempotencyKey) {
+        var result = idempotency.call("images#" + owner, idempotencyKey, body, () -> upload(body, owner),
+                ImageRecord::id, id -> records.get(id).filter(r -> r.status() != ImageStatus.DELETING)
+                        .orElseThrow(() -> new Conflict("image " + id
+                                + ", created with this Idempotency-Key, has since been deleted")));
+        return new Upload(result.value(), result.replayed());
     }
 
     /**

@@ -5,6 +5,7 @@ import io.imagescaler.handler.cdn.CdnInvalidator;
 import io.imagescaler.handler.cdn.NoCdnCache;
 import io.imagescaler.handler.cdn.aws.CloudFrontInvalidator;
 import io.imagescaler.handler.config.HandlerConfig;
+import io.imagescaler.handler.idempotency.IdempotentRequests;
 import io.imagescaler.handler.images.ImageService;
 import io.imagescaler.handler.moderation.ModerationCheck;
 import io.imagescaler.handler.moderation.Moderator;
@@ -54,6 +55,8 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
         var records = new DynamoImageRecords(clients.dynamo(), config.table());
         var moderation = new ModerationCheck(moderator, config.moderation().policy(), engine, clock);
         var usage = new Usage(new DynamoUsageCounters(clients.dynamo(), config.table()), clock);
+        var idempotency = new IdempotentRequests(new DynamoIdempotencyKeys(clients.dynamo(), config.table(), clock),
+                clock);
         ImageService service = new ImageService(config,
                 originals,
                 new S3Variants(clients.s3(), config.generatedBucket()),
@@ -61,13 +64,13 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
                 engine,
                 moderation,
                 cdn,
-                new DynamoIdempotencyKeys(clients.dynamo(), config.table(), clock),
+                idempotency,
                 usage,
                 clock);
         LargeUploads uploads = new LargeUploads(config,
                 new S3Incoming(clients.s3(), clients.presigner(), config.originalsBucket()),
                 new DynamoUploadSessions(clients.dynamo(), config.table(), clock),
-                originals, records, engine, moderation, usage, clock);
+                originals, records, engine, moderation, usage, idempotency, clock);
         return new Wiring(config, clients, service, uploads, new Router(service, uploads));
     }
 }

@@ -7,6 +7,7 @@ import io.imagescaler.handler.error.ImageScalerException.InvalidRequest;
 import io.imagescaler.handler.error.ImageScalerException.NotFound;
 import io.imagescaler.handler.error.ImageScalerException.PayloadTooLarge;
 import io.imagescaler.handler.error.ImageScalerException.UpstreamFailure;
+import io.imagescaler.handler.idempotency.IdempotentRequests;
 import io.imagescaler.handler.images.ImageRecord;
 import io.imagescaler.handler.images.ImageStatus;
 import io.imagescaler.handler.moderation.BlurredMaster;
@@ -65,11 +66,12 @@ public final class LargeUploads {
     private final TransformEngine engine;
     private final ModerationCheck moderation;
     private final Usage usage;
+    private final IdempotentRequests idempotency;
     private final Clock clock;
 
     public LargeUploads(HandlerConfig config, Incoming incoming, UploadSessions sessions, Originals originals,
                         ImageRecords records, TransformEngine engine, ModerationCheck moderation, Usage usage,
-                        Clock clock) {
+                        IdempotentRequests idempotency, Clock clock) {
         this.config = config;
         this.incoming = incoming;
         this.sessions = sessions;
@@ -78,11 +80,35 @@ public final class LargeUploads {
         this.engine = engine;
         this.moderation = moderation;
         this.usage = usage;
+        this.idempotency = idempotency;
         this.clock = clock;
     }
 
     public record Started(ImageRecord record, String uploadId, long partSize, List<URI> partUrls,
                           Instant expiresAt) {
+    }
+
+    /** An answer to {@code POST /v1/uploads}; {@code replayed} for a retry under the same Idempotency-Key. */
+    public record Start(Started started, boolean replayed) {
+    }
+
+    /**
+     * {@link #start(long, String)} under an optional {@code Idempotency-Key}: a retry gets the same upload
+     * (id, upload id, part size) with freshly presigned part URLs, while the upload is still open.
+     */
+    public Start start(long declaredBytes, String owner, Optional<String> idempotencyKey, byte[] request) {
+        var result = idempotency.call("uploads#" + owner, idempotencyKey, request,
+                () -> start(declaredBytes, owner), s -> s.record().id(), this::again);
+        return new Start(result.value(), result.replayed());
+    }
+
+    private Started again(ImageId id) {
+        Session s = sessions.get(id).filter(x -> x.state() == State.OPEN).orElseThrow(() -> new Conflict(
+                "the upload created with this Idempotency-Key is no longer open"));
+        ImageRecord record = records.get(id).orElseThrow(() -> new Conflict(
+                "the upload created with this Idempotency-Key has expired"));
+        return new Started(record, s.uploadId(), s.partSize(),
+                incoming.partUrls(id, s.uploadId(), s.parts(), URL_LIFETIME), s.expiresAt());
     }
 
     /** Reserves an image id and opens the multipart upload for {@code declaredBytes}. */
