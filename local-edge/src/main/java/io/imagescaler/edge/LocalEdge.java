@@ -72,6 +72,9 @@ public final class LocalEdge implements AutoCloseable {
             env.put("LOCAL_ACCESS_KEY", ACCESS_KEY);
             env.put("LOCAL_SECRET_KEY", SECRET_KEY);
             env.put("REKOGNITION_ENDPOINT", moderation.endpoint().toString());
+            // Local webhooks go to servers on this machine; the secret is a local development value.
+            env.put("WEBHOOK_ALLOW_PRIVATE", "true");
+            env.put("WEBHOOK_SECRET", "local-webhook-secret");
             env.putAll(overrides);
             HandlerConfig config = HandlerConfig.fromEnvironment(env::get);
 

@@ -6,7 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
 import java.awt.image.BufferedImage;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,7 +51,7 @@ class LargeUploadTest {
     void start() throws Exception {
         // 60 MP so that the optional >= 200 MB noise image (52 MP) fits the pixel limit.
         edge = LocalEdge.start(0, data, Map.of("MAX_LARGE_UPLOAD_BYTES", Long.toString(400L * 1024 * 1024),
-                "MAX_SOURCE_PIXELS", "60000000"));
+                "MAX_SOURCE_PIXELS", "60000000", "WEBHOOK_SECRET", "test-secret", "WEBHOOK_FIRST_BACKOFF_MS", "100"));
     }
 
     @AfterAll
@@ -113,6 +120,52 @@ class LargeUploadTest {
         // After all that the right list still completes.
         assertEquals(202, post("/v1/uploads/" + id + "/complete", completion(etags)).statusCode());
         assertEquals("READY", awaitProcessed(id).get("status").asText());
+    }
+
+    @Test
+    void aLargeUploadThatIsNotAnImageEndsFailedAndTheWebhookIsToldAfterARetry() throws Exception {
+        List<Map<String, String>> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpServer hook = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        hook.createContext("/hook", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            calls.add(Map.of("body", body,
+                    "signature", exchange.getRequestHeaders().getFirst("X-ImageScaler-Signature"),
+                    "event", exchange.getRequestHeaders().getFirst("X-ImageScaler-Event")));
+            exchange.sendResponseHeaders(calls.size() == 1 ? 503 : 204, -1);   // the first attempt fails
+            exchange.close();
+        });
+        hook.start();
+        try {
+            byte[] junk = new byte[9 * 1024 * 1024];
+            new Random(7).nextBytes(junk);
+            String webhook = "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook";
+            assertProblem(post("/v1/uploads", "{\"bytes\":" + junk.length + ",\"webhook\":\"ftp://x/y\"}"), 400);
+            var r = post("/v1/uploads", "{\"bytes\":" + junk.length + ",\"webhook\":\"" + webhook + "\"}");
+            assertEquals(201, r.statusCode(), r.body());
+            JsonNode started = JSON.readTree(r.body());
+            String id = started.get("id").asText();
+            assertEquals(202, post("/v1/uploads/" + id + "/complete", completion(putParts(started, junk))).statusCode());
+            JsonNode done = awaitProcessed(id);
+            assertEquals("FAILED", done.get("status").asText());
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (calls.size() < 2 && System.nanoTime() < deadline) Thread.sleep(50);
+            assertEquals(2, calls.size(), "one failed attempt, one retry");
+            Map<String, String> call = calls.get(1);
+            JsonNode event = JSON.readTree(call.get("body"));
+            assertEquals("image.processed", event.get("event").asText());
+            assertEquals("image.processed", call.get("event"));
+            assertEquals(id, event.get("id").asText());
+            assertEquals("FAILED", event.get("status").asText());
+            String[] sig = call.get("signature").split(",");
+            String t = sig[0].substring(2);
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec("test-secret".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            String expected = HexFormat.of().formatHex(mac.doFinal((t + "." + call.get("body"))
+                    .getBytes(StandardCharsets.UTF_8)));
+            assertEquals("v1=" + expected, sig[1], "HMAC-SHA256 over <t>.<body> with the shared secret");
+        } finally {
+            hook.stop(0);
+        }
     }
 
     @Test

@@ -15,7 +15,7 @@ public final class RecordJson {
         return node(r).toString();
     }
 
-    static ObjectNode node(ImageRecord r) {
+    public static ObjectNode node(ImageRecord r) {
         ObjectNode n = JSON.createObjectNode();
         n.put("id", r.id().value());
         n.put("owner", r.owner());

@@ -32,7 +32,13 @@ final class UploadRoutes {
             if (!bytes.canConvertToLong() || !bytes.isIntegralNumber()) {
                 throw new InvalidRequest("send {\"bytes\": <size of the file>} as the body");
             }
-            LargeUploads.Start start = uploads.start(bytes.asLong(), owner, r.header("Idempotency-Key"), r.body());
+            JsonNode webhook = body.path("webhook");
+            if (!webhook.isMissingNode() && !webhook.isTextual()) {
+                throw new InvalidRequest("webhook must be a URL string");
+            }
+            LargeUploads.Start start = uploads.start(bytes.asLong(), owner,
+                    Optional.ofNullable(webhook.isTextual() ? webhook.asText() : null), r.header("Idempotency-Key"),
+                    r.body());
             LargeUploads.Started started = start.started();
             var answer = RecordJson.node(started.record());
             String id = started.record().id().value();

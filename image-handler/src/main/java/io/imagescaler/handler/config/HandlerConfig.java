@@ -25,6 +25,7 @@ import java.util.function.Function;
  *                      no CDN cache (the local edge, whose only cache is the generated bucket)
  * @param maxLargeUploadBytes largest declared size of a {@code POST /v1/uploads} upload; processing reads
  *                      the object into memory, so this also bounds the processing heap
+ * @param webhooks      the signing secret and retry policy of upload webhooks
  */
 public record HandlerConfig(
         String region,
@@ -39,7 +40,8 @@ public record HandlerConfig(
         Map<String, TransformSpec> presets,
         ModerationSettings moderation,
         Optional<String> cdnDistributionId,
-        long maxLargeUploadBytes) {
+        long maxLargeUploadBytes,
+        io.imagescaler.handler.notification.Webhooks.Settings webhooks) {
 
     /**
      * Where the local stand-ins listen, and the static credentials they accept.
@@ -112,7 +114,12 @@ public record HandlerConfig(
                 parsePresets(get.apply("PRESETS").orElse(null)),
                 new ModerationSettings(moderated, policy),
                 get.apply("CLOUDFRONT_DISTRIBUTION_ID"),
-                get.apply("MAX_LARGE_UPLOAD_BYTES").map(Long::parseLong).orElse(1024L * 1024 * 1024));
+                get.apply("MAX_LARGE_UPLOAD_BYTES").map(Long::parseLong).orElse(1024L * 1024 * 1024),
+                new io.imagescaler.handler.notification.Webhooks.Settings(
+                        get.apply("WEBHOOK_SECRET"),
+                        get.apply("WEBHOOK_ALLOW_PRIVATE").map(Boolean::parseBoolean).orElse(false),
+                        get.apply("WEBHOOK_ATTEMPTS").map(Integer::parseInt).orElse(4),
+                        Duration.ofMillis(get.apply("WEBHOOK_FIRST_BACKOFF_MS").map(Long::parseLong).orElse(500L))));
     }
 
     /** A comma-separated list of category names ({@code Explicit Nudity,Violence}). */

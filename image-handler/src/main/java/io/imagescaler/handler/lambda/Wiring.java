@@ -70,7 +70,8 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
         LargeUploads uploads = new LargeUploads(config,
                 new S3Incoming(clients.s3(), clients.presigner(), config.originalsBucket()),
                 new DynamoUploadSessions(clients.dynamo(), config.table(), clock),
-                originals, records, engine, moderation, usage, idempotency, clock);
+                originals, records, engine, moderation, usage, idempotency,
+                new io.imagescaler.handler.notification.Webhooks(config.webhooks(), clock), clock);
         return new Wiring(config, clients, service, uploads, new Router(service, uploads));
     }
 }

@@ -1,6 +1,7 @@
 package io.imagescaler.handler.storage;
 
 import io.imagescaler.spec.ImageId;
+import java.net.URI;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -9,8 +10,9 @@ public interface UploadSessions {
 
     enum State { OPEN, COMPLETING, COMPLETED }
 
+    /** @param webhook where to tell that processing ended, if the uploader asked */
     record Session(ImageId id, String owner, String uploadId, long declaredBytes, long partSize, int parts,
-                   State state, Instant expiresAt) {
+                   State state, Instant expiresAt, Optional<URI> webhook) {
     }
 
     void create(Session session);

@@ -13,6 +13,7 @@ import io.imagescaler.handler.images.ImageStatus;
 import io.imagescaler.handler.moderation.BlurredMaster;
 import io.imagescaler.handler.moderation.ModerationCheck;
 import io.imagescaler.handler.moderation.ModerationVerdict;
+import io.imagescaler.handler.notification.Webhooks;
 import io.imagescaler.handler.stats.Counter;
 import io.imagescaler.handler.stats.Usage;
 import io.imagescaler.handler.storage.ImageRecords;
@@ -67,11 +68,12 @@ public final class LargeUploads {
     private final ModerationCheck moderation;
     private final Usage usage;
     private final IdempotentRequests idempotency;
+    private final Webhooks webhooks;
     private final Clock clock;
 
     public LargeUploads(HandlerConfig config, Incoming incoming, UploadSessions sessions, Originals originals,
                         ImageRecords records, TransformEngine engine, ModerationCheck moderation, Usage usage,
-                        IdempotentRequests idempotency, Clock clock) {
+                        IdempotentRequests idempotency, Webhooks webhooks, Clock clock) {
         this.config = config;
         this.incoming = incoming;
         this.sessions = sessions;
@@ -81,6 +83,7 @@ public final class LargeUploads {
         this.moderation = moderation;
         this.usage = usage;
         this.idempotency = idempotency;
+        this.webhooks = webhooks;
         this.clock = clock;
     }
 
@@ -96,9 +99,10 @@ public final class LargeUploads {
      * {@link #start(long, String)} under an optional {@code Idempotency-Key}: a retry gets the same upload
      * (id, upload id, part size) with freshly presigned part URLs, while the upload is still open.
      */
-    public Start start(long declaredBytes, String owner, Optional<String> idempotencyKey, byte[] request) {
+    public Start start(long declaredBytes, String owner, Optional<String> webhook, Optional<String> idempotencyKey,
+                       byte[] request) {
         var result = idempotency.call("uploads#" + owner, idempotencyKey, request,
-                () -> start(declaredBytes, owner), s -> s.record().id(), this::again);
+                () -> start(declaredBytes, owner, webhook), s -> s.record().id(), this::again);
         return new Start(result.value(), result.replayed());
     }
 
@@ -111,8 +115,13 @@ public final class LargeUploads {
                 incoming.partUrls(id, s.uploadId(), s.parts(), URL_LIFETIME), s.expiresAt());
     }
 
-    /** Reserves an image id and opens the multipart upload for {@code declaredBytes}. */
-    public Started start(long declaredBytes, String owner) {
+    /**
+     * Reserves an image id and opens the multipart upload for {@code declaredBytes}.
+     *
+     * @param webhook a URL told (signed JSON POST) when processing ends
+     */
+    public Started start(long declaredBytes, String owner, Optional<String> webhook) {
+        Optional<URI> hook = webhook.map(webhooks::validate);
         if (declaredBytes <= 0) {
             throw new InvalidRequest("bytes must be the size of the file to upload, a positive number");
         }
@@ -137,7 +146,8 @@ public final class LargeUploads {
         ImageId id = record.id();
         try {
             String uploadId = incoming.begin(id, "application/octet-stream");
-            sessions.create(new Session(id, owner, uploadId, declaredBytes, partSize, parts, State.OPEN, expires));
+            sessions.create(new Session(id, owner, uploadId, declaredBytes, partSize, parts, State.OPEN, expires,
+                    hook));
             return new Started(record, uploadId, partSize, incoming.partUrls(id, uploadId, parts, URL_LIFETIME),
                     expires);
         } catch (RuntimeException e) {
@@ -259,12 +269,27 @@ public final class LargeUploads {
         if (outcome != ImageStatus.READY) counts.put(Counter.FLAGGED, 1L);
         usage.count(counts);
         LOG.info("large upload {} processed: {} bytes, {}", id, bytes.length, outcome);
+        notifyProcessed(id);
     }
 
     private void fail(ImageId id, String reason) {
         records.finish(id, ImageStatus.PROCESSING, ImageStatus.FAILED, null, reason);
         incoming.delete(id);
         LOG.info("large upload {} FAILED: {}", id, reason);
+        notifyProcessed(id);
+    }
+
+    /** Tells the uploader's webhook, if one was given, how processing ended. */
+    private void notifyProcessed(ImageId id) {
+        Optional<URI> hook = sessions.get(id).flatMap(Session::webhook);
+        Optional<ImageRecord> record = records.get(id);
+        if (hook.isEmpty() || record.isEmpty()) {
+            return;
+        }
+        var body = io.imagescaler.handler.api.RecordJson.node(record.get());
+        body.put("event", "image.processed");
+        int attempts = webhooks.deliver(hook.get(), "image.processed", body.toString());
+        LOG.info("webhook for {}: {}", id, attempts > 0 ? "delivered on attempt " + attempts : "not delivered");
     }
 
     private static ImageId parseId(String idText) {
