@@ -4,6 +4,7 @@ import io.imagescaler.edge.gateway.EdgeCacheInvalidator;
 import io.imagescaler.edge.gateway.EdgeServer;
 import io.imagescaler.edge.gateway.ObjectCreatedEvents;
 import io.imagescaler.edge.gateway.GeneratedBucketOrigin;
+import io.imagescaler.edge.mail.LocalMail;
 import io.imagescaler.edge.moderation.LocalRekognition;
 import io.imagescaler.edge.moderation.ModerationRules;
 import io.imagescaler.edge.storage.LocalDynamo;
@@ -36,14 +37,16 @@ public final class LocalEdge implements AutoCloseable {
     private final Wiring wiring;
     private final LocalRekognition moderation;
     private final EdgeCacheInvalidator cache;
+    private final LocalMail mail;
 
     private LocalEdge(Deque<AutoCloseable> parts, EdgeServer server, Wiring wiring, LocalRekognition moderation,
-                      EdgeCacheInvalidator cache) {
+                      EdgeCacheInvalidator cache, LocalMail mail) {
         this.parts = parts;
         this.server = server;
         this.wiring = wiring;
         this.moderation = moderation;
         this.cache = cache;
+        this.mail = mail;
     }
 
     /**
@@ -64,6 +67,8 @@ public final class LocalEdge implements AutoCloseable {
                     dataDir.resolve("moderation-rules.json").toString())));
             LocalRekognition moderation = LocalRekognition.start(rules, ACCESS_KEY);
             parts.push(moderation);
+            LocalMail mail = LocalMail.start(freePort(), "image-scaler@localhost");
+            parts.push(mail);
 
             Map<String, String> env = new HashMap<>();
             env.put("AWS_REGION", "us-east-1");
@@ -79,7 +84,7 @@ public final class LocalEdge implements AutoCloseable {
             HandlerConfig config = HandlerConfig.fromEnvironment(env::get);
 
             EdgeCacheInvalidator cache = new EdgeCacheInvalidator();
-            Wiring wiring = Wiring.fromConfig(config, cache);
+            Wiring wiring = Wiring.fromConfig(config, cache, java.util.Optional.of(mail));
             parts.push(wiring.clients());
             Provisioning.ensure(config, wiring.clients());
 
@@ -92,7 +97,7 @@ public final class LocalEdge implements AutoCloseable {
                     new GeneratedBucketOrigin(wiring.clients().s3(), config.generatedBucket()),
                     port, config.maxSyncUploadBytes() + 1024 * 1024).start();
             parts.push(server);
-            return new LocalEdge(parts, server, wiring, moderation, cache);
+            return new LocalEdge(parts, server, wiring, moderation, cache, mail);
         } catch (Exception e) {
             closeAll(parts);
             throw e;
@@ -118,6 +123,11 @@ public final class LocalEdge implements AutoCloseable {
     /** The local Rekognition protocol server (answers from a rules file; not a classifier). */
     public LocalRekognition moderation() {
         return moderation;
+    }
+
+    /** The local mail server (SES stand-in) and what it received. */
+    public LocalMail mail() {
+        return mail;
     }
 
     /** What the handler asked the CDN to invalidate (the local edge caches nothing beyond the bucket). */

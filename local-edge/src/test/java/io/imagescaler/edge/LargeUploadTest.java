@@ -123,7 +123,7 @@ class LargeUploadTest {
     }
 
     @Test
-    void aLargeUploadThatIsNotAnImageEndsFailedAndTheWebhookIsToldAfterARetry() throws Exception {
+    void aLargeUploadThatIsNotAnImageEndsFailedAndTheUploaderIsToldByWebhookAndEmail() throws Exception {
         List<Map<String, String>> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
         HttpServer hook = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         hook.createContext("/hook", exchange -> {
@@ -140,7 +140,9 @@ class LargeUploadTest {
             new Random(7).nextBytes(junk);
             String webhook = "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook";
             assertProblem(post("/v1/uploads", "{\"bytes\":" + junk.length + ",\"webhook\":\"ftp://x/y\"}"), 400);
-            var r = post("/v1/uploads", "{\"bytes\":" + junk.length + ",\"webhook\":\"" + webhook + "\"}");
+            assertProblem(post("/v1/uploads", "{\"bytes\":" + junk.length + ",\"email\":\"not an address\"}"), 400);
+            var r = post("/v1/uploads", "{\"bytes\":" + junk.length + ",\"webhook\":\"" + webhook
+                    + "\",\"email\":\"owner@example.org\"}");
             assertEquals(201, r.statusCode(), r.body());
             JsonNode started = JSON.readTree(r.body());
             String id = started.get("id").asText();
@@ -163,6 +165,15 @@ class LargeUploadTest {
             String expected = HexFormat.of().formatHex(mac.doFinal((t + "." + call.get("body"))
                     .getBytes(StandardCharsets.UTF_8)));
             assertEquals("v1=" + expected, sig[1], "HMAC-SHA256 over <t>.<body> with the shared secret");
+
+            // The email went over SMTP to the edge's mail server.
+            while (edge.mail().received().isEmpty() && System.nanoTime() < deadline) Thread.sleep(50);
+            assertEquals(1, edge.mail().received().size());
+            var mail = edge.mail().received().getFirst();
+            assertEquals("owner@example.org", mail.getAllRecipients()[0].toString());
+            assertEquals("image-scaler: your upload is FAILED", mail.getSubject());
+            String text = mail.getContent().toString();
+            assertTrue(text.contains(id) && text.contains("Reason: Unsupported image type"), text);
         } finally {
             hook.stop(0);
         }

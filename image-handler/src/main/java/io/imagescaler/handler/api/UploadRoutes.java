@@ -36,8 +36,13 @@ final class UploadRoutes {
             if (!webhook.isMissingNode() && !webhook.isTextual()) {
                 throw new InvalidRequest("webhook must be a URL string");
             }
+            JsonNode email = body.path("email");
+            if (!email.isMissingNode() && !email.isTextual()) {
+                throw new InvalidRequest("email must be an address string");
+            }
             LargeUploads.Start start = uploads.start(bytes.asLong(), owner,
-                    Optional.ofNullable(webhook.isTextual() ? webhook.asText() : null), r.header("Idempotency-Key"),
+                    Optional.ofNullable(webhook.isTextual() ? webhook.asText() : null),
+                    Optional.ofNullable(email.isTextual() ? email.asText() : null), r.header("Idempotency-Key"),
                     r.body());
             LargeUploads.Started started = start.started();
             var answer = RecordJson.node(started.record());

@@ -26,6 +26,7 @@ import java.util.function.Function;
  * @param maxLargeUploadBytes largest declared size of a {@code POST /v1/uploads} upload; processing reads
  *                      the object into memory, so this also bounds the processing heap
  * @param webhooks      the signing secret and retry policy of upload webhooks
+ * @param mailFrom      sender of upload emails (SES v2 on AWS); empty = no email notification on AWS
  */
 public record HandlerConfig(
         String region,
@@ -41,7 +42,8 @@ public record HandlerConfig(
         ModerationSettings moderation,
         Optional<String> cdnDistributionId,
         long maxLargeUploadBytes,
-        io.imagescaler.handler.notification.Webhooks.Settings webhooks) {
+        io.imagescaler.handler.notification.Webhooks.Settings webhooks,
+        Optional<String> mailFrom) {
 
     /**
      * Where the local stand-ins listen, and the static credentials they accept.
@@ -119,7 +121,8 @@ public record HandlerConfig(
                         get.apply("WEBHOOK_SECRET"),
                         get.apply("WEBHOOK_ALLOW_PRIVATE").map(Boolean::parseBoolean).orElse(false),
                         get.apply("WEBHOOK_ATTEMPTS").map(Integer::parseInt).orElse(4),
-                        Duration.ofMillis(get.apply("WEBHOOK_FIRST_BACKOFF_MS").map(Long::parseLong).orElse(500L))));
+                        Duration.ofMillis(get.apply("WEBHOOK_FIRST_BACKOFF_MS").map(Long::parseLong).orElse(500L))),
+                get.apply("MAIL_FROM"));
     }
 
     /** A comma-separated list of category names ({@code Explicit Nudity,Violence}). */

@@ -10,6 +10,10 @@ import io.imagescaler.handler.images.ImageService;
 import io.imagescaler.handler.moderation.ModerationCheck;
 import io.imagescaler.handler.moderation.Moderator;
 import io.imagescaler.handler.moderation.aws.RekognitionModerator;
+import io.imagescaler.handler.notification.Mailer;
+import io.imagescaler.handler.notification.UploadNotifications;
+import io.imagescaler.handler.notification.Webhooks;
+import io.imagescaler.handler.notification.aws.SesMailer;
 import io.imagescaler.handler.storage.aws.AwsClients;
 import io.imagescaler.handler.stats.Usage;
 import io.imagescaler.handler.storage.aws.DynamoIdempotencyKeys;
@@ -32,14 +36,16 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
     private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
 
     public static Wiring fromConfig(HandlerConfig config) {
-        return fromConfig(config, new NoCdnCache());
+        return fromConfig(config, new NoCdnCache(), Optional.empty());
     }
 
     /**
      * @param cacheWithoutDistribution the invalidator used when no CloudFront distribution is configured
      *                                 (the local edge passes its own)
+     * @param mailerWithoutSes         the mailer used where SES is not (the local edge's SMTP server)
      */
-    public static Wiring fromConfig(HandlerConfig config, CdnInvalidator cacheWithoutDistribution) {
+    public static Wiring fromConfig(HandlerConfig config, CdnInvalidator cacheWithoutDistribution,
+                                    Optional<Mailer> mailerWithoutSes) {
         LOG.info("image-handler configuration: {}", config);
         AwsClients clients = new AwsClients(config);
         Pipeline engine = new Pipeline();
@@ -71,7 +77,10 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
                 new S3Incoming(clients.s3(), clients.presigner(), config.originalsBucket()),
                 new DynamoUploadSessions(clients.dynamo(), config.table(), clock),
                 originals, records, engine, moderation, usage, idempotency,
-                new io.imagescaler.handler.notification.Webhooks(config.webhooks(), clock), clock);
+                new UploadNotifications(new Webhooks(config.webhooks(), clock),
+                        clients.ses().<Mailer>map(ses -> new SesMailer(ses, config.mailFrom().orElseThrow()))
+                                .or(() -> mailerWithoutSes)),
+                clock);
         return new Wiring(config, clients, service, uploads, new Router(service, uploads));
     }
 }

@@ -10,9 +10,9 @@ public interface UploadSessions {
 
     enum State { OPEN, COMPLETING, COMPLETED }
 
-    /** @param webhook where to tell that processing ended, if the uploader asked */
+    /** @param webhook, email where to tell that processing ended, if the uploader asked */
     record Session(ImageId id, String owner, String uploadId, long declaredBytes, long partSize, int parts,
-                   State state, Instant expiresAt, Optional<URI> webhook) {
+                   State state, Instant expiresAt, Optional<URI> webhook, Optional<String> email) {
     }
 
     void create(Session session);

@@ -13,7 +13,7 @@ import io.imagescaler.handler.images.ImageStatus;
 import io.imagescaler.handler.moderation.BlurredMaster;
 import io.imagescaler.handler.moderation.ModerationCheck;
 import io.imagescaler.handler.moderation.ModerationVerdict;
-import io.imagescaler.handler.notification.Webhooks;
+import io.imagescaler.handler.notification.UploadNotifications;
 import io.imagescaler.handler.stats.Counter;
 import io.imagescaler.handler.stats.Usage;
 import io.imagescaler.handler.storage.ImageRecords;
@@ -68,12 +68,12 @@ public final class LargeUploads {
     private final ModerationCheck moderation;
     private final Usage usage;
     private final IdempotentRequests idempotency;
-    private final Webhooks webhooks;
+    private final UploadNotifications notifications;
     private final Clock clock;
 
     public LargeUploads(HandlerConfig config, Incoming incoming, UploadSessions sessions, Originals originals,
                         ImageRecords records, TransformEngine engine, ModerationCheck moderation, Usage usage,
-                        IdempotentRequests idempotency, Webhooks webhooks, Clock clock) {
+                        IdempotentRequests idempotency, UploadNotifications notifications, Clock clock) {
         this.config = config;
         this.incoming = incoming;
         this.sessions = sessions;
@@ -83,7 +83,7 @@ public final class LargeUploads {
         this.moderation = moderation;
         this.usage = usage;
         this.idempotency = idempotency;
-        this.webhooks = webhooks;
+        this.notifications = notifications;
         this.clock = clock;
     }
 
@@ -99,10 +99,10 @@ public final class LargeUploads {
      * {@link #start(long, String)} under an optional {@code Idempotency-Key}: a retry gets the same upload
      * (id, upload id, part size) with freshly presigned part URLs, while the upload is still open.
      */
-    public Start start(long declaredBytes, String owner, Optional<String> webhook, Optional<String> idempotencyKey,
-                       byte[] request) {
+    public Start start(long declaredBytes, String owner, Optional<String> webhook, Optional<String> email,
+                       Optional<String> idempotencyKey, byte[] request) {
         var result = idempotency.call("uploads#" + owner, idempotencyKey, request,
-                () -> start(declaredBytes, owner, webhook), s -> s.record().id(), this::again);
+                () -> start(declaredBytes, owner, webhook, email), s -> s.record().id(), this::again);
         return new Start(result.value(), result.replayed());
     }
 
@@ -119,9 +119,11 @@ public final class LargeUploads {
      * Reserves an image id and opens the multipart upload for {@code declaredBytes}.
      *
      * @param webhook a URL told (signed JSON POST) when processing ends
+     * @param email   an address told when processing ends
      */
-    public Started start(long declaredBytes, String owner, Optional<String> webhook) {
-        Optional<URI> hook = webhook.map(webhooks::validate);
+    public Started start(long declaredBytes, String owner, Optional<String> webhook, Optional<String> email) {
+        Optional<URI> hook = webhook.map(notifications::validateWebhook);
+        Optional<String> mail = email.map(notifications::validateEmail);
         if (declaredBytes <= 0) {
             throw new InvalidRequest("bytes must be the size of the file to upload, a positive number");
         }
@@ -147,7 +149,7 @@ public final class LargeUploads {
         try {
             String uploadId = incoming.begin(id, "application/octet-stream");
             sessions.create(new Session(id, owner, uploadId, declaredBytes, partSize, parts, State.OPEN, expires,
-                    hook));
+                    hook, mail));
             return new Started(record, uploadId, partSize, incoming.partUrls(id, uploadId, parts, URL_LIFETIME),
                     expires);
         } catch (RuntimeException e) {
@@ -279,17 +281,16 @@ public final class LargeUploads {
         notifyProcessed(id);
     }
 
-    /** Tells the uploader's webhook, if one was given, how processing ended. */
+    /** Tells the uploader (webhook and/or email, as asked at the start) how processing ended. */
     private void notifyProcessed(ImageId id) {
-        Optional<URI> hook = sessions.get(id).flatMap(Session::webhook);
+        Optional<Session> session = sessions.get(id);
         Optional<ImageRecord> record = records.get(id);
-        if (hook.isEmpty() || record.isEmpty()) {
+        if (session.isEmpty() || record.isEmpty()) {
             return;
         }
         var body = io.imagescaler.handler.api.RecordJson.node(record.get());
         body.put("event", "image.processed");
-        int attempts = webhooks.deliver(hook.get(), "image.processed", body.toString());
-        LOG.info("webhook for {}: {}", id, attempts > 0 ? "delivered on attempt " + attempts : "not delivered");
+        notifications.processed(record.get(), body.toString(), session.get().webhook(), session.get().email());
     }
 
     private static ImageId parseId(String idText) {

@@ -13,6 +13,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.rekognition.RekognitionClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -28,6 +29,7 @@ public final class AwsClients implements AutoCloseable {
     private final DynamoDbClient dynamo;
     private final Optional<RekognitionClient> rekognition;
     private final Optional<CloudFrontClient> cloudFront;
+    private final Optional<SesV2Client> ses;
 
     public AwsClients(HandlerConfig config) {
         Region region = Region.of(config.region());
@@ -62,6 +64,11 @@ public final class AwsClients implements AutoCloseable {
         // CloudFront is a global service: its API lives in us-east-1 (aws-global) whatever the region.
         this.cloudFront = config.cdnDistributionId().map(d -> CloudFrontClient.builder().httpClient(http)
                 .region(Region.AWS_GLOBAL).credentialsProvider(credentials).build());
+        // SES only on AWS: locally the edge's own SMTP server stands in for it.
+        this.ses = config.endpoints().isEmpty() && config.mailFrom().isPresent()
+                ? Optional.of(SesV2Client.builder().httpClient(http).region(region).credentialsProvider(credentials)
+                        .build())
+                : Optional.empty();
     }
 
     private static RekognitionClient rekognition(HandlerConfig config, Region region,
@@ -88,6 +95,11 @@ public final class AwsClients implements AutoCloseable {
         return rekognition;
     }
 
+    /** Present on AWS when a sender address is configured. */
+    public Optional<SesV2Client> ses() {
+        return ses;
+    }
+
     /** Present when a CloudFront distribution is configured. */
     public Optional<CloudFrontClient> cloudFront() {
         return cloudFront;
@@ -100,5 +112,6 @@ public final class AwsClients implements AutoCloseable {
         dynamo.close();
         rekognition.ifPresent(RekognitionClient::close);
         cloudFront.ifPresent(CloudFrontClient::close);
+        ses.ifPresent(SesV2Client::close);
     }
 }

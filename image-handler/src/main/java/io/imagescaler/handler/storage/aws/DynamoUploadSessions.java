@@ -38,6 +38,7 @@ public final class DynamoUploadSessions implements UploadSessions {
         item.put("state", str(s.state().name()));
         item.put(DynamoImageRecords.TTL, num(s.expiresAt().getEpochSecond()));
         s.webhook().ifPresent(w -> item.put("webhook", str(w.toString())));
+        s.email().ifPresent(e -> item.put("email", str(e)));
         dynamo.putItem(b -> b.tableName(table).item(item));
     }
 
@@ -54,7 +55,8 @@ public final class DynamoUploadSessions implements UploadSessions {
         return Optional.of(new Session(id, item.get("owner").s(), item.get("uploadId").s(),
                 Long.parseLong(item.get("declaredBytes").n()), Long.parseLong(item.get("partSize").n()),
                 Integer.parseInt(item.get("parts").n()), State.valueOf(item.get("state").s()), expires,
-                Optional.ofNullable(item.get("webhook")).map(v -> java.net.URI.create(v.s()))));
+                Optional.ofNullable(item.get("webhook")).map(v -> java.net.URI.create(v.s())),
+                Optional.ofNullable(item.get("email")).map(AttributeValue::s)));
     }
 
     @Override
