@@ -1,6 +1,9 @@
 package io.imagescaler.edge;
 
 import io.imagescaler.edge.gateway.EdgeCacheInvalidator;
+import io.imagescaler.edge.access.DevIssuer;
+import io.imagescaler.edge.access.OriginSecret;
+import io.imagescaler.handler.auth.OriginVerification;
 import io.imagescaler.edge.gateway.EdgeServer;
 import io.imagescaler.edge.gateway.ObjectCreatedEvents;
 import io.imagescaler.edge.gateway.GeneratedBucketOrigin;
@@ -38,15 +41,22 @@ public final class LocalEdge implements AutoCloseable {
     private final LocalRekognition moderation;
     private final EdgeCacheInvalidator cache;
     private final LocalMail mail;
+    private final DevIssuer issuer;
 
     private LocalEdge(Deque<AutoCloseable> parts, EdgeServer server, Wiring wiring, LocalRekognition moderation,
-                      EdgeCacheInvalidator cache, LocalMail mail) {
+                      EdgeCacheInvalidator cache, LocalMail mail, DevIssuer issuer) {
         this.parts = parts;
         this.server = server;
         this.wiring = wiring;
         this.moderation = moderation;
         this.cache = cache;
         this.mail = mail;
+        this.issuer = issuer;
+    }
+
+    /** The local dev token issuer (its tokens are also written under the data dir). */
+    public DevIssuer issuer() {
+        return issuer;
     }
 
     /**
@@ -80,11 +90,17 @@ public final class LocalEdge implements AutoCloseable {
             // Local webhooks go to servers on this machine; the secret is a local development value.
             env.put("WEBHOOK_ALLOW_PRIVATE", "true");
             env.put("WEBHOOK_SECRET", "local-webhook-secret");
+            String originSecret = OriginSecret.openOrCreate(dataDir);
+            env.put("ORIGIN_VERIFY_SECRET", originSecret);
+            DevIssuer issuer = DevIssuer.openOrCreate(dataDir);
+            env.put("JWT_ISSUER", DevIssuer.ISSUER);
+            env.put("JWT_AUDIENCE", DevIssuer.AUDIENCE);
+            env.put("JWKS_FILE", issuer.jwksFile().toString());
             env.putAll(overrides);
             HandlerConfig config = HandlerConfig.fromEnvironment(env::get);
 
             EdgeCacheInvalidator cache = new EdgeCacheInvalidator();
-            Wiring wiring = Wiring.fromConfig(config, cache, java.util.Optional.of(mail));
+            Wiring wiring = Wiring.fromEnvironment(env::get, cache, java.util.Optional.of(mail));
             parts.push(wiring.clients());
             Provisioning.ensure(config, wiring.clients());
 
@@ -95,9 +111,10 @@ public final class LocalEdge implements AutoCloseable {
             parts.push(events);
             EdgeServer server = new EdgeServer(events,
                     new GeneratedBucketOrigin(wiring.clients().s3(), config.generatedBucket()),
-                    port, config.maxSyncUploadBytes() + 1024 * 1024).start();
+                    port, config.maxSyncUploadBytes() + 1024 * 1024,
+                    Map.of(OriginVerification.HEADER, env.get("ORIGIN_VERIFY_SECRET"))).start();
             parts.push(server);
-            return new LocalEdge(parts, server, wiring, moderation, cache, mail);
+            return new LocalEdge(parts, server, wiring, moderation, cache, mail, issuer);
         } catch (Exception e) {
             closeAll(parts);
             throw e;

@@ -199,11 +199,11 @@ class LargeUploadTest {
     void aRetriedStartWithTheSameKeyGetsTheSameUpload() throws Exception {
         String body = "{\"bytes\":" + (20L * 1024 * 1024) + "}";
         var first = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/uploads"))
-                .header("Idempotency-Key", "upload-1").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                .header("Authorization", bearer()).header("Idempotency-Key", "upload-1").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(201, first.statusCode(), first.body());
         var retry = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/uploads"))
-                .header("Idempotency-Key", "upload-1").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                .header("Authorization", bearer()).header("Idempotency-Key", "upload-1").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(201, retry.statusCode(), retry.body());
         assertEquals("true", retry.headers().firstValue("Idempotent-Replayed").orElseThrow());
@@ -213,7 +213,7 @@ class LargeUploadTest {
         assertEquals(a.get("uploadId"), b.get("uploadId"));
         assertEquals(a.get("parts").size(), b.get("parts").size());
         var other = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/uploads"))
-                .header("Idempotency-Key", "upload-1").POST(HttpRequest.BodyPublishers.ofString("{\"bytes\":5}"))
+                .header("Authorization", bearer()).header("Idempotency-Key", "upload-1").POST(HttpRequest.BodyPublishers.ofString("{\"bytes\":5}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertProblem(other, 422);
     }
@@ -255,7 +255,7 @@ class LargeUploadTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (true) {
             var r = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images/" + id + "/metadata"))
-                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Authorization", bearer()).GET().build(), HttpResponse.BodyHandlers.ofString());
             JsonNode record = JSON.readTree(r.body());
             if (!"PROCESSING".equals(record.path("status").asText())) return record;
             if (System.nanoTime() > deadline) throw new AssertionError("still PROCESSING: " + record);
@@ -263,9 +263,15 @@ class LargeUploadTest {
         }
     }
 
+    /** As the local dev user. */
     private HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + path))
+        return http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + path)).header("Authorization", bearer())
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String bearer() throws Exception {
+        return "Bearer " + java.nio.file.Files.readString(edge.issuer().tokenFile(
+                io.imagescaler.edge.access.DevIssuer.USER));
     }
 
     private static void assertProblem(HttpResponse<String> r, int status) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imagescaler.edge.access.DevIssuer;
 import io.imagescaler.handler.transform.Limits;
 import io.imagescaler.handler.transform.Pipeline;
 import io.imagescaler.spec.ImageFormat;
@@ -213,8 +214,12 @@ class ModerationTest {
 
     @Test
     @Order(6)
-    void reModerationAsksForAnImageAndAPost() throws Exception {
+    void reModerationAsksForAnAdminAnImageAndAPost() throws Exception {
         assertProblem(get("/v1/images/" + cleanId + "/moderation"), 405);
+        var asUser = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images/" + cleanId
+                + "/moderation")).header("Authorization", bearer(DevIssuer.USER))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertProblem(asUser, 403);
         assertProblem(post("/v1/images/" + "B".repeat(43) + "/moderation", new byte[0]), 404);
     }
 
@@ -320,14 +325,20 @@ class ModerationTest {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
+    /** As the local dev user (the uploader and owner). */
     private HttpResponse<byte[]> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        return http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + path)).GET()
+                .header("Authorization", bearer(DevIssuer.USER)).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private HttpResponse<byte[]> post(String path, byte[] body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + path))
+                .header("Authorization", bearer(path.endsWith("/moderation") ? DevIssuer.ADMIN : DevIssuer.USER))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private String bearer(String who) throws Exception {
+        return "Bearer " + Files.readString(edge.issuer().tokenFile(who));
     }
 
     private static JsonNode assertProblem(HttpResponse<byte[]> r, int status) throws Exception {

@@ -22,6 +22,8 @@ class NothingHalfStoredTest {
             aws.s3().deleteBucket(b -> b.bucket("image-storage"));   // S3 now refuses every original
             var response = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images"))
+                            .header("Authorization", "Bearer " + java.nio.file.Files.readString(
+                                    edge.issuer().tokenFile(io.imagescaler.edge.access.DevIssuer.USER)))
                             .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.image("png-tiny-16x16.png")))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imagescaler.edge.access.DevIssuer;
 import io.imagescaler.handler.stats.Counter;
 import io.imagescaler.handler.storage.aws.DynamoUsageCounters;
 import java.net.URI;
@@ -139,6 +140,9 @@ class UsageAndIdempotencyTest {
             assertEquals(400, r.statusCode(), query + ": " + r.body());
             assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElseThrow());
         }
+        var asUser = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/stats"))
+                .header("Authorization", bearer(DevIssuer.USER)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, asUser.statusCode(), "stats are for admins: " + asUser.body());
         assertEquals(405, http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/stats"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
     }
@@ -173,13 +177,20 @@ class UsageAndIdempotencyTest {
 
     private HttpResponse<String> upload(byte[] body, String key) throws Exception {
         var b = HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images"))
+                .header("Authorization", bearer(DevIssuer.USER))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (key != null) b.header("Idempotency-Key", key);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Stats as the admin; images as their owner. */
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + path)).GET()
+                .header("Authorization", bearer(path.startsWith("/v1/stats") ? DevIssuer.ADMIN : DevIssuer.USER))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String bearer(String who) throws Exception {
+        return "Bearer " + Files.readString(edge.issuer().tokenFile(who));
     }
 }

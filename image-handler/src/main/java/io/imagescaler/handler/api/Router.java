@@ -1,5 +1,6 @@
 package io.imagescaler.handler.api;
 
+import io.imagescaler.handler.auth.Guard;
 import io.imagescaler.handler.error.ImageScalerException;
 import io.imagescaler.handler.images.ImageRecord;
 import io.imagescaler.handler.images.ImageService;
@@ -11,26 +12,26 @@ import java.util.regex.Pattern;
 public final class Router {
     private static final Pattern IMAGE = Pattern.compile("^/v1/images/([^/]+)$");
     private static final Pattern IMAGE_PART = Pattern.compile("^/v1/images/([^/]+)/([^/]+)$");
-    /** Who uploads when no identity is attached (until upload auth is configured). */
-    public static final String ANONYMOUS = "anonymous";
-
     private final ImageService images;
+    private final Guard guard;
     private final AdminRoutes admin;
     private final java.util.Optional<UploadRoutes> uploads;
 
-    public Router(ImageService images) {
-        this(images, null);
+    public Router(ImageService images, Guard guard) {
+        this(images, guard, null);
     }
 
     /** @param uploads the large-upload use cases; null = {@code /v1/uploads} is not served */
-    public Router(ImageService images, io.imagescaler.handler.uploads.LargeUploads uploads) {
+    public Router(ImageService images, Guard guard, io.imagescaler.handler.uploads.LargeUploads uploads) {
         this.images = images;
-        this.admin = new AdminRoutes(images, AdminGate.UNCHECKED_UNTIL_ISSUE_7);
-        this.uploads = java.util.Optional.ofNullable(uploads).map(UploadRoutes::new);
+        this.guard = guard;
+        this.admin = new AdminRoutes(images, guard::requireAdmin);
+        this.uploads = java.util.Optional.ofNullable(uploads).map(u -> new UploadRoutes(u, images, guard));
     }
 
     public HttpResponse handle(HttpRequest request) {
         try {
+            guard.checkOrigin(request);
             return route(request);
         } catch (ImageScalerException e) {
             return Problems.of(e, request.path());
@@ -42,12 +43,12 @@ public final class Router {
     private HttpResponse route(HttpRequest r) {
         var adminAnswer = admin.route(r);
         if (adminAnswer.isPresent()) return adminAnswer.get();
-        var uploadAnswer = uploads.flatMap(u -> u.route(r, ANONYMOUS));
+        var uploadAnswer = uploads.flatMap(u -> u.route(r));
         if (uploadAnswer.isPresent()) return uploadAnswer.get();
         String path = r.path();
         if (path.equals("/v1/images")) {
             requireMethod(r, "POST");
-            ImageService.Upload upload = images.upload(r.body(), ANONYMOUS, r.header("Idempotency-Key"));
+            ImageService.Upload upload = images.upload(r.body(), guard.uploader(r), r.header("Idempotency-Key"));
             ImageRecord created = upload.record();
             HttpResponse answer = HttpResponse.json(201, RecordJson.of(created))
                     .with("Location", "/v1/images/" + created.id().value() + "/metadata");
@@ -56,6 +57,7 @@ public final class Router {
         Matcher whole = IMAGE.matcher(path);
         if (whole.matches()) {
             requireMethod(r, "DELETE");
+            guard.requireOwner(r, images.metadata(whole.group(1)).owner());
             images.delete(whole.group(1));
             return new HttpResponse(204, java.util.Map.of("Cache-Control", "no-store"), null);
         }
@@ -64,8 +66,11 @@ public final class Router {
             requireMethod(r, "GET");
             String id = part.group(1);
             return switch (part.group(2)) {
-                case "metadata" -> HttpResponse.json(200, RecordJson.of(images.metadata(id)))
-                        .with("Cache-Control", "private, no-cache");
+                case "metadata" -> {
+                    ImageRecord record = images.metadata(id);
+                    guard.requireOwner(r, record.owner());
+                    yield HttpResponse.json(200, RecordJson.of(record)).with("Cache-Control", "private, no-cache");
+                }
                 case "original" -> served(images.original(id), r);
                 default -> served(images.variant(id, part.group(2)), r);
             };
@@ -81,6 +86,9 @@ public final class Router {
                         .with("Cache-Control", b.cacheControl())
                         .with("X-Cache", b.cacheHit() ? "Hit from generated bucket" : "Miss, rendered")
                         .with("Server-Timing", b.timings().serverTiming());
+                for (var h : b.headers().entrySet()) {
+                    ok = ok.with(h.getKey(), h.getValue());
+                }
                 String ifNoneMatch = r.header("If-None-Match").orElse(null);
                 yield b.etag().equals(ifNoneMatch)
                         ? new HttpResponse(304, without(ok.headers(), "Content-Type"), null) : ok;

@@ -2,7 +2,9 @@ package io.imagescaler.handler.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imagescaler.handler.auth.Guard;
 import io.imagescaler.handler.error.ImageScalerException;
+import io.imagescaler.handler.images.ImageService;
 import io.imagescaler.handler.error.ImageScalerException.InvalidRequest;
 import io.imagescaler.handler.storage.Incoming;
 import io.imagescaler.handler.uploads.LargeUploads;
@@ -19,14 +21,19 @@ final class UploadRoutes {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LargeUploads uploads;
+    private final ImageService images;
+    private final Guard guard;
 
-    UploadRoutes(LargeUploads uploads) {
+    UploadRoutes(LargeUploads uploads, ImageService images, Guard guard) {
         this.uploads = uploads;
+        this.images = images;
+        this.guard = guard;
     }
 
-    Optional<HttpResponse> route(HttpRequest r, String owner) {
+    Optional<HttpResponse> route(HttpRequest r) {
         if (r.path().equals("/v1/uploads")) {
             requirePost(r);
+            String owner = guard.uploader(r);
             JsonNode body = json(r);
             JsonNode bytes = body.path("bytes");
             if (!bytes.canConvertToLong() || !bytes.isIntegralNumber()) {
@@ -62,6 +69,7 @@ final class UploadRoutes {
         Matcher complete = COMPLETE.matcher(r.path());
         if (complete.matches()) {
             requirePost(r);
+            guard.requireOwner(r, images.metadata(complete.group(1)).owner());
             JsonNode list = json(r).path("parts");
             if (!list.isArray()) {
                 throw new InvalidRequest("send {\"parts\":[{\"partNumber\":1,\"etag\":\"...\"},...]} as the body");

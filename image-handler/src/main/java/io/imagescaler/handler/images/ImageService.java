@@ -22,6 +22,7 @@ import io.imagescaler.handler.transform.Rendered;
 import io.imagescaler.handler.transform.SourceInfo;
 import io.imagescaler.handler.transform.StageTimings;
 import io.imagescaler.handler.transform.TransformEngine;
+import io.imagescaler.handler.upscale.SuperResolution;
 import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.ImageId;
 import io.imagescaler.spec.InvalidTransformException;
@@ -61,6 +62,7 @@ public final class ImageService {
     private final Variants variants;
     private final ImageRecords records;
     private final TransformEngine engine;
+    private final SuperResolution superResolution;
     private final ModerationCheck moderation;
     private final CdnInvalidator cdn;
     private final IdempotentRequests idempotency;
@@ -68,13 +70,14 @@ public final class ImageService {
     private final Clock clock;
 
     public ImageService(HandlerConfig config, Originals originals, Variants variants, ImageRecords records,
-                        TransformEngine engine, ModerationCheck moderation, CdnInvalidator cdn,
-                        IdempotentRequests idempotency, Usage usage, Clock clock) {
+                        TransformEngine engine, SuperResolution superResolution, ModerationCheck moderation,
+                        CdnInvalidator cdn, IdempotentRequests idempotency, Usage usage, Clock clock) {
         this.config = config;
         this.originals = originals;
         this.variants = variants;
         this.records = records;
         this.engine = engine;
+        this.superResolution = superResolution;
         this.moderation = moderation;
         this.cdn = cdn;
         this.idempotency = idempotency;
@@ -321,8 +324,34 @@ public final class ImageService {
         StoredObject original = timings.time("fetch", () -> originals.get(id)).orElseThrow(
                 () -> new NotFound("image " + id + " has no stored original"));
         SourceInfo info = engine.probe(original.bytes(), config.limits());
+        if (SuperResolution.applies(info, spec, config.limits())) {
+            return superResolved(original.bytes(), info, spec, format, key, timings);
+        }
         Rendered out = engine.render(original.bytes(), info, spec, format, config.limits());
         timings.addAll(out.timings());
+        return stored(key, out, format, timings, Map.of());
+    }
+
+    /**
+     * An SR upscale is stored like any variant; its Lanczos stand-in (endpoint down or slow) is served
+     * with a short cache life and not stored, so a later request tries SR again.
+     */
+    private Served superResolved(byte[] original, SourceInfo info, TransformSpec spec, ImageFormat format, String key,
+                                 StageTimings timings) {
+        SuperResolution.Result result = superResolution.render(original, info, spec, format, config.limits());
+        timings.addAll(result.rendered().timings());
+        if (result.fallbackReason().isEmpty()) {
+            usage.count(Map.of(Counter.SR_CALLS, 1L));
+        }
+        if (result.fallbackReason().isPresent()) {
+            byte[] bytes = result.rendered().bytes();
+            return new Served.Bytes(bytes, format.mediaType(), etagOf(bytes), "public, max-age=60", false, timings,
+                    Map.of("X-Upscale", "lanczos; fallback=\"" + result.fallbackReason().get().replace('"', '\'') + "\""));
+        }
+        return stored(key, result.rendered(), format, timings, Map.of("X-Upscale", result.method()));
+    }
+
+    private Served stored(String key, Rendered out, ImageFormat format, StageTimings timings, Map<String, String> headers) {
         String cacheControl = "public, max-age=" + config.variantMaxAge().toSeconds() + ", immutable";
         timings.time("store", () -> {
             variants.put(key, out.bytes(), format.mediaType(), cacheControl);
@@ -332,7 +361,8 @@ public final class ImageService {
         if (out.bytes().length > config.maxResponseBytes()) {
             return new Served.AskAgain(timings);
         }
-        return new Served.Bytes(out.bytes(), format.mediaType(), etagOf(out.bytes()), cacheControl, false, timings);
+        return new Served.Bytes(out.bytes(), format.mediaType(), etagOf(out.bytes()), cacheControl, false, timings,
+                headers);
     }
 
     /** Serves the stored master (the blurred copy when moderation flagged the image). */

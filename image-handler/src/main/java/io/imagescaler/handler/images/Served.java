@@ -8,9 +8,19 @@ public sealed interface Served {
 
     /**
      * @param cacheHit true when the bytes came from the generated bucket rather than a fresh render
+     * @param headers  extra response headers (e.g. {@code X-Upscale})
      */
     record Bytes(byte[] bytes, String contentType, String etag, String cacheControl, boolean cacheHit,
-                 StageTimings timings) implements Served {
+                 StageTimings timings, java.util.Map<String, String> headers) implements Served {
+
+        public Bytes {
+            headers = java.util.Map.copyOf(headers);
+        }
+
+        public Bytes(byte[] bytes, String contentType, String etag, String cacheControl, boolean cacheHit,
+                     StageTimings timings) {
+            this(bytes, contentType, etag, cacheControl, cacheHit, timings, java.util.Map.of());
+        }
     }
 
     /**

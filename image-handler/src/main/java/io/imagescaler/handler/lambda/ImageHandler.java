@@ -10,7 +10,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.imagescaler.handler.api.HttpRequest;
 import io.imagescaler.handler.api.HttpResponse;
 import io.imagescaler.handler.api.Router;
-import io.imagescaler.handler.config.HandlerConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,6 +34,8 @@ public final class ImageHandler implements RequestStreamHandler {
 
     private final Router router;
     private final ObjectCreated objectCreated;
+    /** Held so CRaC (which keeps resources weakly) runs it before the SnapStart snapshot. */
+    private Priming priming;
 
     /** What to do when S3 reports a completed large upload ({@code incoming/{id}}). */
     @FunctionalInterface
@@ -44,11 +45,13 @@ public final class ImageHandler implements RequestStreamHandler {
 
     /** Lambda: configuration from the environment, built once per execution environment. */
     public ImageHandler() {
-        this(Wiring.fromConfig(HandlerConfig.fromEnvironment(System::getenv)));
+        this(Wiring.fromEnvironment(System::getenv));
     }
 
     private ImageHandler(Wiring wiring) {
         this(wiring.router(), wiring.uploads()::process);
+        this.priming = new Priming(new io.imagescaler.handler.transform.Pipeline(), wiring.clients().presigner(),
+                wiring.config().originalsBucket()).register();
     }
 
     /** The local edge and tests: the same handler over an explicit router (no S3 events). */

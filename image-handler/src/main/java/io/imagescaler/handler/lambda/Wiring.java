@@ -1,6 +1,12 @@
 package io.imagescaler.handler.lambda;
 
 import io.imagescaler.handler.api.Router;
+import io.imagescaler.handler.auth.AuthConfig;
+import io.imagescaler.handler.auth.Guard;
+import io.imagescaler.handler.auth.OriginSecretSource;
+import io.imagescaler.handler.auth.OriginVerification;
+import io.imagescaler.handler.auth.TokenVerifier;
+import io.imagescaler.handler.auth.aws.SecretsManagerOriginSecrets;
 import io.imagescaler.handler.cdn.CdnInvalidator;
 import io.imagescaler.handler.cdn.NoCdnCache;
 import io.imagescaler.handler.cdn.aws.CloudFrontInvalidator;
@@ -14,19 +20,26 @@ import io.imagescaler.handler.notification.Mailer;
 import io.imagescaler.handler.notification.UploadNotifications;
 import io.imagescaler.handler.notification.Webhooks;
 import io.imagescaler.handler.notification.aws.SesMailer;
-import io.imagescaler.handler.storage.aws.AwsClients;
 import io.imagescaler.handler.stats.Usage;
+import io.imagescaler.handler.storage.aws.AwsClients;
 import io.imagescaler.handler.storage.aws.DynamoIdempotencyKeys;
 import io.imagescaler.handler.storage.aws.DynamoImageRecords;
-import io.imagescaler.handler.storage.aws.DynamoUsageCounters;
 import io.imagescaler.handler.storage.aws.DynamoUploadSessions;
+import io.imagescaler.handler.storage.aws.DynamoUsageCounters;
 import io.imagescaler.handler.storage.aws.S3Incoming;
-import io.imagescaler.handler.uploads.LargeUploads;
 import io.imagescaler.handler.storage.aws.S3Originals;
 import io.imagescaler.handler.storage.aws.S3Variants;
 import io.imagescaler.handler.transform.Pipeline;
+import io.imagescaler.handler.uploads.LargeUploads;
+import io.imagescaler.handler.upscale.HttpUpscaler;
+import io.imagescaler.handler.upscale.SuperResolution;
+import io.imagescaler.handler.upscale.UpscaleConfig;
+import io.imagescaler.handler.upscale.Upscaler;
+import io.imagescaler.handler.upscale.aws.SageMakerUpscaler;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,18 +48,32 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
                      Router router) {
     private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
 
-    public static Wiring fromConfig(HandlerConfig config) {
-        return fromConfig(config, new NoCdnCache(), Optional.empty());
+    /** Lambda: every configuration from environment-style variables. */
+    public static Wiring fromEnvironment(Function<String, String> env) {
+        return fromEnvironment(env, new NoCdnCache(), Optional.empty());
     }
 
     /**
+     * The local edge: as on Lambda, plus its own stand-ins where AWS has a service and it has none.
+     *
      * @param cacheWithoutDistribution the invalidator used when no CloudFront distribution is configured
-     *                                 (the local edge passes its own)
      * @param mailerWithoutSes         the mailer used where SES is not (the local edge's SMTP server)
      */
-    public static Wiring fromConfig(HandlerConfig config, CdnInvalidator cacheWithoutDistribution,
-                                    Optional<Mailer> mailerWithoutSes) {
+    public static Wiring fromEnvironment(Function<String, String> env, CdnInvalidator cacheWithoutDistribution,
+                                         Optional<Mailer> mailerWithoutSes) {
+        return fromConfig(HandlerConfig.fromEnvironment(env), AuthConfig.fromEnvironment(env),
+                UpscaleConfig.fromEnvironment(env), cacheWithoutDistribution, mailerWithoutSes);
+    }
+
+    public static Wiring fromConfig(HandlerConfig config, AuthConfig auth, UpscaleConfig upscale) {
+        return fromConfig(config, auth, upscale, new NoCdnCache(), Optional.empty());
+    }
+
+    public static Wiring fromConfig(HandlerConfig config, AuthConfig auth, UpscaleConfig upscale,
+                                    CdnInvalidator cacheWithoutDistribution, Optional<Mailer> mailerWithoutSes) {
         LOG.info("image-handler configuration: {}", config);
+        LOG.info("image-handler access: {}", auth);
+        LOG.info("image-handler super-resolution: {}", upscale);
         AwsClients clients = new AwsClients(config);
         Pipeline engine = new Pipeline();
         Clock clock = Clock.systemUTC();
@@ -68,6 +95,7 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
                 new S3Variants(clients.s3(), config.generatedBucket()),
                 records,
                 engine,
+                new SuperResolution(upscaler(upscale, clients), engine, upscale.maxInputPixels()),
                 moderation,
                 cdn,
                 idempotency,
@@ -81,6 +109,28 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
                         clients.ses().<Mailer>map(ses -> new SesMailer(ses, config.mailFrom().orElseThrow()))
                                 .or(() -> mailerWithoutSes)),
                 clock);
-        return new Wiring(config, clients, service, uploads, new Router(service, uploads));
+        return new Wiring(config, clients, service, uploads, new Router(service, guard(auth, clients), uploads));
+    }
+
+    private static Optional<Upscaler> upscaler(UpscaleConfig upscale, AwsClients clients) {
+        if (upscale.endpointName().isPresent()) {
+            return Optional.of(new SageMakerUpscaler(clients.sageMakerRuntime(upscale.timeout()),
+                    upscale.endpointName().get(), upscale.scales()));
+        }
+        return upscale.endpointUrl().map(url -> new HttpUpscaler(url, upscale.scales(), upscale.timeout()));
+    }
+
+    private static Guard guard(AuthConfig auth, AwsClients clients) {
+        Optional<OriginSecretSource> secrets = auth.originSecretArn()
+                .<OriginSecretSource>map(arn -> new SecretsManagerOriginSecrets(clients.secretsManager(), arn,
+                        Duration.ofMinutes(1), Clock.systemUTC()))
+                .or(() -> auth.originSecrets().map(s -> () -> s));
+        if (secrets.isEmpty()) {
+            LOG.warn("no origin secret configured: requests are NOT checked for X-Origin-Verify");
+        }
+        if (auth.tokens().isEmpty()) {
+            LOG.warn("no token issuer configured: uploads are anonymous and records are not owner-only");
+        }
+        return new Guard(secrets.map(OriginVerification::new), auth.tokens().map(TokenVerifier::new));
     }
 }

@@ -10,7 +10,7 @@ public enum Counter {
     FLAGGED("flagged"),
     /** Variants rendered and stored in the generated bucket (bucket hits are not counted). */
     VARIANTS_GENERATED("variantsGenerated"),
-    /** Calls to the super-resolution endpoint (counted by the upscale path once it lands). */
+    /** Variants the super-resolution endpoint rendered (Lanczos fallbacks are not counted). */
     SR_CALLS("srCalls");
 
     private final String field;

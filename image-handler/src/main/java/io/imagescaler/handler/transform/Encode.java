@@ -47,11 +47,19 @@ final class Encode implements Step {
                 extension = ".webp";
                 params = new int[] {IMWRITE_WEBP_QUALITY, quality};
             }
+            case GIF -> {
+                // OpenCV's GIF encoder: a still, palette-quantised; animations are not re-encoded yet.
+                extension = ".gif";
+                params = new int[0];
+            }
             default -> throw new InvalidRequest("output format " + job.format.extension()
-                    + " is not available in this build: ask for jpg, png or webp");
+                    + " is not available in this build (no AVIF encoder ships in a Maven Central jar here):"
+                    + " ask for jpg, png, webp or gif");
         }
         BytePointer buffer = new BytePointer();
-        if (!imencode(extension, job.pixels, buffer, new IntPointer(params))) {
+        boolean ok = params.length == 0 ? imencode(extension, job.pixels, buffer)
+                : imencode(extension, job.pixels, buffer, new IntPointer(params));
+        if (!ok) {
             throw new IllegalStateException("the " + extension + " encoder failed");
         }
         byte[] bytes = new byte[(int) buffer.limit()];

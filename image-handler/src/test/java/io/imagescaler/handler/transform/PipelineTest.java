@@ -51,13 +51,16 @@ class PipelineTest {
     void everyFixtureRendersToEveryFormat(String file) {
         byte[] src = TestImages.image(file);
         SourceInfo info = engine.probe(src, Limits.DEFAULT);
-        for (ImageFormat format : List.of(ImageFormat.JPG, ImageFormat.PNG, ImageFormat.WEBP)) {
+        for (ImageFormat format : List.of(ImageFormat.JPG, ImageFormat.PNG, ImageFormat.WEBP, ImageFormat.GIF)) {
             Rendered out = render(src, "w_20", format);
             Mat decoded = TestImages.decode(out.bytes());
             int width = Math.min(20, info.displayWidth()); // never enlarged
             assertEquals(width, decoded.cols(), file + " -> " + format);
             assertEquals(Math.round((double) width * info.displayHeight() / info.displayWidth()), decoded.rows(),
                     file + " -> " + format);
+            if (format == ImageFormat.GIF) {
+                continue; // palette output: OpenCV decodes it as BGR or BGRA depending on transparency
+            }
             if (format == ImageFormat.JPG || !info.hasAlpha()) {
                 assertEquals(3, decoded.channels(), file + " -> " + format);
             } else if (info.format() != SourceFormat.GIF) { // a GIF's transparency may start after frame 1
@@ -188,6 +191,51 @@ class PipelineTest {
             }, p.getFileName().toString());
             assertTrue(e.status() >= 400 && e.status() < 500, p + " -> " + e.status());
         }
+    }
+
+    @Test
+    void effectsDoWhatTheySay() {
+        // Left half red, right half blue, with fine stripes in the top-left quarter only.
+        BufferedImage img = new BufferedImage(200, 100, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 100; y++) {
+            for (int x = 0; x < 200; x++) {
+                boolean stripe = x < 100 && y < 50 && (x / 2) % 2 == 0;
+                img.setRGB(x, y, stripe ? 0xffffff : x < 100 ? 0xff0000 : 0x0000ff);
+            }
+        }
+        byte[] src = png(img);
+        Mat gray = TestImages.decode(render(src, "gray", ImageFormat.PNG).bytes());
+        int[] p = bgr(gray, 150, 80);
+        assertTrue(p[0] == p[1] && p[1] == p[2], "grey pixels have equal channels");
+        Mat flopped = TestImages.decode(render(src, "flop", ImageFormat.PNG).bytes());
+        assertNear(bgr(flopped, 190, 80), 255, 0, 0);
+        Mat flipped = TestImages.decode(render(src, "flip", ImageFormat.PNG).bytes());
+        assertNear(bgr(flipped, 52, 90), 255, 255, 255); // the striped quarter moved to the bottom
+        double sharp = detail(TestImages.decode(render(src, "full", ImageFormat.PNG).bytes()));
+        double blurred = detail(TestImages.decode(render(src, "blur_5", ImageFormat.PNG).bytes()));
+        assertTrue(blurred < sharp / 4, "blur removes detail: " + blurred + " vs " + sharp);
+        byte[] photo = TestImages.image("webp-lossy-alpha-300.webp"); // soft edges, room above and below
+        double plain = detail(TestImages.decode(render(photo, "full", ImageFormat.JPG).bytes()));
+        double sharpened = detail(TestImages.decode(render(photo, "sharpen_2", ImageFormat.JPG).bytes()));
+        assertTrue(sharpened > plain * 1.5, "sharpen adds contrast at edges: " + sharpened + " vs " + plain);
+        // Smart crop to a 100x100 square keeps the detailed left half; a centre crop would straddle.
+        Mat smart = TestImages.decode(render(src, "w_100,h_100,fit_cover,pos_smart", ImageFormat.PNG).bytes());
+        assertNear(bgr(smart, 90, 90), 255, 0, 0);
+    }
+
+    /** Variance of the Laplacian: how much fine detail an image holds. */
+    private static double detail(Mat m) {
+        Mat gray = new Mat();
+        org.bytedeco.opencv.global.opencv_imgproc.cvtColor(m, gray,
+                m.channels() == 4 ? org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGRA2GRAY
+                        : org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY);
+        Mat lap = new Mat();
+        org.bytedeco.opencv.global.opencv_imgproc.Laplacian(gray, lap, org.bytedeco.opencv.global.opencv_core.CV_64F);
+        Mat mean = new Mat();
+        Mat std = new Mat();
+        org.bytedeco.opencv.global.opencv_core.meanStdDev(lap, mean, std);
+        double s = std.createIndexer() instanceof org.bytedeco.javacpp.indexer.DoubleIndexer d ? d.get(0) : 0;
+        return s * s;
     }
 
     @Test

@@ -30,9 +30,17 @@ public final class EdgeServer implements AutoCloseable {
     private final AtomicLong handlerInvocations = new AtomicLong();
     private final AtomicLong bucketHits = new AtomicLong();
 
-    public EdgeServer(RequestStreamHandler handler, GeneratedBucketOrigin generated, int port, long maxBodyBytes) {
+    private final Map<String, String> originHeaders;
+
+    /**
+     * @param originHeaders added to every request forwarded to the handler, as CloudFront's custom
+     *                      origin headers are (X-Origin-Verify); a viewer cannot set or see them
+     */
+    public EdgeServer(RequestStreamHandler handler, GeneratedBucketOrigin generated, int port, long maxBodyBytes,
+                      Map<String, String> originHeaders) {
         this.handler = handler;
         this.generated = generated;
+        this.originHeaders = Map.copyOf(originHeaders);
         this.app = Javalin.create(config -> {
             config.jetty.host = "127.0.0.1";
             config.jetty.port = port;
@@ -79,6 +87,9 @@ public final class EdgeServer implements AutoCloseable {
                 return;
             }
         }
+        // A viewer's own copy of an origin header is dropped, then the edge's value is added.
+        headers.keySet().removeIf(h -> originHeaders.keySet().stream().anyMatch(h::equalsIgnoreCase));
+        headers.putAll(originHeaders);
         byte[] body = ctx.bodyAsBytes();
         var event = ProxyEvents.requestEvent(new ProxyEvents.EdgeRequest(method, path, query, headers, body, ctx.ip()));
         ByteArrayOutputStream out = new ByteArrayOutputStream();

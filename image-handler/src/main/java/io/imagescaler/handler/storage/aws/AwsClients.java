@@ -15,6 +15,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.rekognition.RekognitionClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
@@ -30,6 +32,10 @@ public final class AwsClients implements AutoCloseable {
     private final Optional<RekognitionClient> rekognition;
     private final Optional<CloudFrontClient> cloudFront;
     private final Optional<SesV2Client> ses;
+    private final SecretsManagerClient secretsManager;
+    private final Region region;
+    private final AwsCredentialsProvider credentials;
+    private SageMakerRuntimeClient sageMakerRuntime;
 
     public AwsClients(HandlerConfig config) {
         Region region = Region.of(config.region());
@@ -58,6 +64,11 @@ public final class AwsClients implements AutoCloseable {
         this.s3 = s3Builder.build();
         this.presigner = presignBuilder.build();
         this.dynamo = dynamoBuilder.build();
+        this.region = region;
+        this.credentials = credentials;
+        // No local Secrets Manager: locally the origin secret comes from the environment instead.
+        this.secretsManager = SecretsManagerClient.builder().httpClient(http).region(region)
+                .credentialsProvider(credentials).build();
         // Moderation only where it is switched on; locally that means against the local protocol server.
         this.rekognition = config.moderation().enabled()
                 ? Optional.of(rekognition(config, region, credentials, http)) : Optional.empty();
@@ -90,6 +101,21 @@ public final class AwsClients implements AutoCloseable {
         return dynamo;
     }
 
+    /** Built on first use: only deployments with an SR endpoint need it. */
+    public synchronized SageMakerRuntimeClient sageMakerRuntime(Duration timeout) {
+        if (sageMakerRuntime == null) {
+            sageMakerRuntime = SageMakerRuntimeClient.builder().region(region).credentialsProvider(credentials)
+                    .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(2))
+                            .socketTimeout(timeout).build())
+                    .build();
+        }
+        return sageMakerRuntime;
+    }
+
+    public SecretsManagerClient secretsManager() {
+        return secretsManager;
+    }
+
     /** Present when moderation is switched on. */
     public Optional<RekognitionClient> rekognition() {
         return rekognition;
@@ -113,5 +139,9 @@ public final class AwsClients implements AutoCloseable {
         rekognition.ifPresent(RekognitionClient::close);
         cloudFront.ifPresent(CloudFrontClient::close);
         ses.ifPresent(SesV2Client::close);
+        secretsManager.close();
+        if (sageMakerRuntime != null) {
+            sageMakerRuntime.close();
+        }
     }
 }

@@ -1,0 +1,77 @@
+package io.imagescaler.cdk;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import software.constructs.Node;
+
+/**
+ * Every synth-time choice of a deployment, read once from CDK context ({@code -c key=value} or cdk.json)
+ * and validated. Memory and timeout are context values rather than CloudFormation parameters on purpose:
+ * a SnapStart version is published only when the function's synthesized configuration changes, so a
+ * parameter change would leave the alias on a version with the old memory size.
+ *
+ * @param handlerAsset        the Lambda code: the shaded jar, or a directory
+ * @param wafRulesDir         directory holding {@code regional-acl.json} and {@code cloudfront-acl.json}
+ * @param handlerMemoryMb     Lambda memory; CPU scales with it (1769 MB = one vCPU)
+ * @param handlerTimeoutSeconds at most 29: API Gateway's integration timeout caps what a viewer can wait
+ * @param generatedExpiryDays lifecycle expiry of generated variants
+ * @param superResolution     deploy the SageMaker SR endpoint (needs a GPU instance quota)
+ * @param signerPublicKeyPem  a PEM file for the trusted key group; empty = CloudFormation parameter
+ * @param retainData          keep buckets, table and user pool when the stack is deleted
+ */
+public record DeploymentSettings(
+        Path handlerAsset,
+        Path wafRulesDir,
+        int handlerMemoryMb,
+        int handlerTimeoutSeconds,
+        int generatedExpiryDays,
+        boolean superResolution,
+        String srInstanceType,
+        String srImageUri,
+        String srModelDataUrl,
+        int srMaxInstances,
+        Optional<Path> signerPublicKeyPem,
+        Optional<String> alarmEmail,
+        String tableName,
+        boolean retainData) {
+
+    public DeploymentSettings {
+        require(handlerMemoryMb >= 512 && handlerMemoryMb <= 10240, "handlerMemoryMb must be 512..10240");
+        require(handlerTimeoutSeconds >= 3 && handlerTimeoutSeconds <= 29,
+                "handlerTimeoutSeconds must be 3..29 (API Gateway's integration timeout is 29 s)");
+        require(generatedExpiryDays >= 1, "generatedExpiryDays must be at least 1");
+        require(srMaxInstances >= 1, "srMaxInstances must be at least 1");
+        require(!tableName.isBlank(), "tableName must be set");
+    }
+
+    /** Reads the settings from the app's context; defaults are those the README documents. */
+    public static DeploymentSettings fromContext(Node node, RepoLayout repo) {
+        return new DeploymentSettings(
+                text(node, "handlerAsset").map(Path::of).orElse(repo.handlerJar()),
+                text(node, "wafRulesDir").map(Path::of).orElse(repo.wafRulesDir()),
+                text(node, "handlerMemoryMb").map(Integer::parseInt).orElse(3008),
+                text(node, "handlerTimeoutSeconds").map(Integer::parseInt).orElse(29),
+                text(node, "generatedExpiryDays").map(Integer::parseInt).orElse(7),
+                text(node, "sr").map(Boolean::parseBoolean).orElse(false),
+                text(node, "srInstanceType").orElse("ml.g5.xlarge"),
+                // the sr-endpoint container pushed to this account's ECR (see the README)
+                text(node, "srImageUri").orElse("${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/image-scaler-sr:latest"),
+                text(node, "srModelDataUrl").orElse(""),
+                text(node, "srMaxInstances").map(Integer::parseInt).orElse(2),
+                text(node, "signerPublicKeyFile").map(Path::of),
+                text(node, "alarmEmail"),
+                text(node, "tableName").orElse("image-records"),
+                text(node, "retainData").map(Boolean::parseBoolean).orElse(true));
+    }
+
+    private static Optional<String> text(Node node, String key) {
+        Object v = node.tryGetContext(key);
+        return v == null ? Optional.empty() : Optional.of(v.toString()).filter(s -> !s.isBlank());
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException("cdk context: " + message);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.imagescaler.cdk;
+
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.CfnOutputProps;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.iam.Policy;
+import software.amazon.awscdk.services.iam.PolicyProps;
+import software.amazon.awscdk.services.ssm.StringParameter;
+import software.amazon.awscdk.services.ssm.StringParameterProps;
+import software.constructs.Construct;
+
+/**
+ * The whole deployment in one stack, pinned to us-east-1 because the CloudFront-scope web ACL must be
+ * created there. Each concern is one construct; this class only wires them in dependency order.
+ */
+public final class ImageScalerStack extends Stack {
+    private final Storage storage;
+    private final EdgeSecurity security;
+    private final Uploaders uploaders;
+    private final Optional<SuperResolution> sr;
+    private final ImageApi api;
+    private final Cdn cdn;
+    private final OriginVerifyRotation rotation;
+    private final Monitoring monitoring;
+
+    public ImageScalerStack(Construct scope, String id, StackProps props, DeploymentSettings settings, RepoLayout repo) {
+        super(scope, id, props);
+        if (!"us-east-1".equals(getRegion())) {
+            throw new IllegalArgumentException("this stack holds the CloudFront-scope web ACL, which exists only in"
+                    + " us-east-1; got region " + getRegion() + " (see cdk/README.md, 'Other regions')");
+        }
+        storage = new Storage(this, "Storage", settings);
+        security = new EdgeSecurity(this, "EdgeSecurity",
+                WafRuleSet.load(settings.wafRulesDir().resolve("regional-acl.json")),
+                WafRuleSet.load(settings.wafRulesDir().resolve("cloudfront-acl.json")));
+        uploaders = new Uploaders(this, "Uploaders", settings);
+        sr = settings.superResolution() ? Optional.of(new SuperResolution(this, "SuperResolution", settings)) : Optional.empty();
+        api = new ImageApi(this, "ImageApi", settings, storage, security, uploaders, sr);
+        cdn = new Cdn(this, "Cdn", settings, repo, storage, api, security);
+        rotation = new OriginVerifyRotation(this, "OriginVerifyRotation", repo, security, cdn);
+        monitoring = new Monitoring(this, "Monitoring", settings, api, cdn, security, sr);
+        grantInvalidation();
+
+        output("DistributionDomain", cdn.distribution().getDistributionDomainName());
+        output("DistributionId", cdn.distribution().getDistributionId());
+        output("ApiUrl", api.api().getUrl());
+        output("OriginalsBucket", storage.originals().getBucketName());
+        output("GeneratedBucket", storage.generated().getBucketName());
+        output("TableName", storage.records().getTableName());
+        output("UserPoolId", uploaders.pool().getUserPoolId());
+        output("UserPoolClientId", uploaders.client().getUserPoolClientId());
+        output("KeyGroupId", cdn.signers().getKeyGroupId());
+        output("SignerKeyPairId", cdn.signerKey().getPublicKeyId());
+        output("AlarmTopic", monitoring.alarms().getTopicArn());
+    }
+
+    /**
+     * Deleting or flagging an image invalidates its variants. The function cannot get the distribution id
+     * as an environment variable (the distribution depends on the API, which depends on the function), so
+     * the id is published in SSM under a fixed name, and both grants sit in a policy outside the role's
+     * default policy, which the function itself depends on.
+     */
+    private void grantInvalidation() {
+        String parameterName = "/" + getStackName() + "/distribution-id";
+        StringParameter id = new StringParameter(this, "DistributionIdParameter", StringParameterProps.builder()
+                .parameterName(parameterName)
+                .stringValue(cdn.distribution().getDistributionId())
+                .description("CloudFront distribution of image-scaler, for invalidations by the handler")
+                .build());
+        api.function().addEnvironment("DISTRIBUTION_ID_PARAMETER", parameterName);
+        new Policy(this, "HandlerInvalidation", PolicyProps.builder()
+                .roles(List.of(api.function().getRole()))
+                .statements(List.of(
+                        Allow.statement(List.of("cloudfront:CreateInvalidation"), List.of(formatArn(
+                                ArnComponents.builder().service("cloudfront").region("").resource("distribution")
+                                        .resourceName(cdn.distribution().getDistributionId()).build()))),
+                        Allow.statement(List.of("ssm:GetParameter"), List.of(id.getParameterArn()))))
+                .build());
+    }
+
+    private void output(String id, String value) {
+        new CfnOutput(this, id, CfnOutputProps.builder().value(value).build());
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+
+    public ImageApi api() {
+        return api;
+    }
+
+    public Cdn cdn() {
+        return cdn;
+    }
+
+    public EdgeSecurity security() {
+        return security;
+    }
+
+    public Optional<SuperResolution> superResolution() {
+        return sr;
+    }
+
+    public OriginVerifyRotation rotation() {
+        return rotation;
+    }
+
+    public Monitoring monitoring() {
+        return monitoring;
+    }
+}

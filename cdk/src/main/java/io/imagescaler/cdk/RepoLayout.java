@@ -1,0 +1,48 @@
+package io.imagescaler.cdk;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where the files the app deploys live in the repository. The app runs from {@code cdk/} under
+ * {@code cdk synth}, from the repository root under {@code mvn -pl cdk exec:java}, and from {@code cdk/}
+ * under surefire, so paths are resolved against the repository root found by walking up.
+ */
+public record RepoLayout(Path root) {
+
+    /** The repository root: the nearest directory (from the working directory up) holding {@code cdk/cdk.json}. */
+    public static RepoLayout discover() {
+        Path dir = Path.of("").toAbsolutePath();
+        for (Path p = dir; p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("cdk").resolve("cdk.json"))) {
+                return new RepoLayout(p);
+            }
+        }
+        throw new IllegalStateException("no repository root (a directory with cdk/cdk.json) above " + dir);
+    }
+
+    /** Default code asset of the image-handler Lambda, built by {@code mvn package -pl image-handler -am}. */
+    public Path handlerJar() {
+        return root.resolve("image-handler/target/image-handler-lambda.jar");
+    }
+
+    /** The WAF rule JSON written for both the local edge and this app. */
+    public Path wafRulesDir() {
+        return root.resolve("waf-rules/src/main/resources/waf");
+    }
+
+    /** The shared CloudFront Function source that negotiates {@code .auto} (also run by the local edge). */
+    public Path sharedAutoFormatFunction() {
+        return root.resolve("waf-rules/src/main/resources/edge/auto-format.js");
+    }
+
+    /** Code of the origin-verify secret rotation Lambda. */
+    public Path rotationCode() {
+        return root.resolve("cdk/src/main/resources/rotation");
+    }
+
+    /** The viewer-request CloudFront Function for variant GETs. */
+    public Path variantRequestFunction() {
+        return root.resolve("cdk/src/main/resources/edge/variant-request.js");
+    }
+}

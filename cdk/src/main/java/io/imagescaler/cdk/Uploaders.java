@@ -1,0 +1,65 @@
+package io.imagescaler.cdk;
+
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.cognito.AccountRecovery;
+import software.amazon.awscdk.services.cognito.AuthFlow;
+import software.amazon.awscdk.services.cognito.CfnUserPoolGroup;
+import software.amazon.awscdk.services.cognito.CfnUserPoolGroupProps;
+import software.amazon.awscdk.services.cognito.FeaturePlan;
+import software.amazon.awscdk.services.cognito.PasswordPolicy;
+import software.amazon.awscdk.services.cognito.SignInAliases;
+import software.amazon.awscdk.services.cognito.UserPool;
+import software.amazon.awscdk.services.cognito.UserPoolClient;
+import software.amazon.awscdk.services.cognito.UserPoolClientOptions;
+import software.amazon.awscdk.services.cognito.UserPoolProps;
+import software.constructs.Construct;
+
+/**
+ * Who may upload: a Cognito user pool whose ID tokens the API accepts as Bearer JWTs. Users are created by
+ * an administrator (no self sign-up); members of {@code admins} may also read {@code /v1/stats}.
+ */
+public final class Uploaders extends Construct {
+    public static final String ADMINS_GROUP = "admins";
+
+    private final UserPool pool;
+    private final UserPoolClient client;
+
+    public Uploaders(Construct scope, String id, DeploymentSettings settings) {
+        super(scope, id);
+        pool = new UserPool(this, "Pool", UserPoolProps.builder()
+                // uploaders only sign in; none of the Essentials/Plus features are used
+                .featurePlan(FeaturePlan.LITE)
+                .selfSignUpEnabled(false)
+                .signInAliases(SignInAliases.builder().email(true).build())
+                .passwordPolicy(PasswordPolicy.builder().minLength(12).build())
+                .accountRecovery(AccountRecovery.EMAIL_ONLY)
+                .removalPolicy(settings.retainData() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)
+                .build());
+        client = pool.addClient("Client", UserPoolClientOptions.builder()
+                .generateSecret(false)
+                // SRP for apps; admin password auth for the README's CLI walk-through
+                .authFlows(AuthFlow.builder().userSrp(true).adminUserPassword(true).build())
+                .idTokenValidity(Duration.hours(1))
+                .accessTokenValidity(Duration.hours(1))
+                .build());
+        new CfnUserPoolGroup(this, "Admins", CfnUserPoolGroupProps.builder()
+                .userPoolId(pool.getUserPoolId())
+                .groupName(ADMINS_GROUP)
+                .description("may read /v1/stats and delete any image")
+                .build());
+    }
+
+    public UserPool pool() {
+        return pool;
+    }
+
+    public UserPoolClient client() {
+        return client;
+    }
+
+    /** The {@code iss} claim of the pool's tokens, which the handler verifies. */
+    public String issuer() {
+        return pool.getUserPoolProviderUrl();
+    }
+}

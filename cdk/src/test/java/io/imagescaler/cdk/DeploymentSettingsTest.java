@@ -1,0 +1,38 @@
+package io.imagescaler.cdk;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Context values are refused at synth time when a deployment would fail or misbehave with them. */
+class DeploymentSettingsTest {
+
+    private static DeploymentSettings with(int memory, int timeout, int expiry, int srMax, String table) {
+        return new DeploymentSettings(Path.of("x.jar"), Path.of("waf"), memory, timeout, expiry, false,
+                "ml.g5.xlarge", "image", "", srMax, Optional.empty(), Optional.empty(), table, true);
+    }
+
+    @Test
+    void acceptsTheDefaults() {
+        assertDoesNotThrow(() -> with(3008, 29, 7, 2, "image-records"));
+    }
+
+    @Test
+    void refusesATimeoutApiGatewayWouldCutShort() {
+        var e = assertThrows(IllegalArgumentException.class, () -> with(3008, 30, 7, 2, "image-records"));
+        assertTrue(e.getMessage().contains("29"), e.getMessage());
+    }
+
+    @Test
+    void refusesMemoryOutsideLambdasRangeAndEmptyNames() {
+        assertThrows(IllegalArgumentException.class, () -> with(256, 29, 7, 2, "image-records"));
+        assertThrows(IllegalArgumentException.class, () -> with(10241, 29, 7, 2, "image-records"));
+        assertThrows(IllegalArgumentException.class, () -> with(3008, 29, 0, 2, "image-records"));
+        assertThrows(IllegalArgumentException.class, () -> with(3008, 29, 7, 0, "image-records"));
+        assertThrows(IllegalArgumentException.class, () -> with(3008, 29, 7, 2, " "));
+    }
+}

@@ -1,0 +1,46 @@
+package io.imagescaler.edge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.imagescaler.edge.access.DevIssuer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Originals, records and keys live under the data directory and survive a restart of the edge. */
+class RestartTest {
+
+    @Test
+    void dataSurvivesARestart(@TempDir Path data) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String id;
+        String secret;
+        try (LocalEdge edge = LocalEdge.start(0, data, Map.of())) {
+            var created = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images"))
+                    .header("Authorization", bearer(edge))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.image("png-tiny-16x16.png"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, created.statusCode(), created.body());
+            id = created.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+            secret = Files.readString(data.resolve("origin-verify.secret"));
+        }
+        try (LocalEdge edge = LocalEdge.start(0, data, Map.of())) {
+            var meta = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images/" + id + "/metadata"))
+                    .header("Authorization", bearer(edge)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, meta.statusCode(), meta.body());
+            assertTrue(meta.body().contains("\"status\":\"READY\""), meta.body());
+            assertEquals(secret, Files.readString(data.resolve("origin-verify.secret")), "same origin secret");
+        }
+    }
+
+    private static String bearer(LocalEdge edge) throws Exception {
+        return "Bearer " + Files.readString(edge.issuer().tokenFile(DevIssuer.USER));
+    }
+}
