@@ -95,6 +95,26 @@ class LargeUploadTest {
     }
 
     @Test
+    void a280MegapixelJpegIsProcessedAndServed() throws Exception {
+        Path huge = sharedTestdata().resolve("bad/jpeg-20000x14000-grey-sharp.jpg");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(huge), "../shared absent");
+        byte[] file = java.nio.file.Files.readAllBytes(huge);
+        JsonNode started = start(file.length);
+        String id = started.get("id").asText();
+        assertEquals(202, post("/v1/uploads/" + id + "/complete", completion(putParts(started, file))).statusCode());
+        JsonNode done = awaitProcessed(id);
+        assertEquals("READY", done.get("status").asText(), done.toString());
+        assertEquals(20000, done.get("width").asInt());
+        assertEquals(14000, done.get("height").asInt());
+        var variant = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images/" + id + "/w_800.jpg"))
+                .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, variant.statusCode());
+        BufferedImage img = ImageIO.read(new java.io.ByteArrayInputStream(variant.body()));
+        assertEquals(800, img.getWidth());
+        assertEquals(560, img.getHeight());
+    }
+
+    @Test
     void badPartListsUnknownUploadsAndBadSizesAreClear4xx() throws Exception {
         byte[] file = noisePng(9);
         JsonNode started = start(file.length);
@@ -216,6 +236,16 @@ class LargeUploadTest {
                 .header("Authorization", bearer()).header("Idempotency-Key", "upload-1").POST(HttpRequest.BodyPublishers.ofString("{\"bytes\":5}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertProblem(other, 422);
+    }
+
+    /** $IMAGE_SCALER_SHARED_TESTDATA, else the first shared/testdata above the working directory. */
+    static Path sharedTestdata() {
+        String override = System.getenv("IMAGE_SCALER_SHARED_TESTDATA");
+        if (override != null) return Path.of(override);
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (java.nio.file.Files.isDirectory(p.resolve("shared/testdata"))) return p.resolve("shared/testdata");
+        }
+        return Path.of("/nonexistent");
     }
 
     private JsonNode start(long bytes) throws Exception {

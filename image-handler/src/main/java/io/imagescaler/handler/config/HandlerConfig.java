@@ -27,6 +27,8 @@ import java.util.function.Function;
  *                      the object into memory, so this also bounds the processing heap
  * @param webhooks      the signing secret and retry policy of upload webhooks
  * @param mailFrom      sender of upload emails (SES v2 on AWS); empty = no email notification on AWS
+ * @param maxJpegSourcePixels the pixel limit for JPEG originals, which decode with shrink-on-load (DCT
+ *                      scaling) and so never need their full raster for a variant within the output limit
  */
 public record HandlerConfig(
         String region,
@@ -43,7 +45,8 @@ public record HandlerConfig(
         Optional<String> cdnDistributionId,
         long maxLargeUploadBytes,
         io.imagescaler.handler.notification.Webhooks.Settings webhooks,
-        Optional<String> mailFrom) {
+        Optional<String> mailFrom,
+        long maxJpegSourcePixels) {
 
     /**
      * Where the local stand-ins listen, and the static credentials they accept.
@@ -122,7 +125,21 @@ public record HandlerConfig(
                         get.apply("WEBHOOK_ALLOW_PRIVATE").map(Boolean::parseBoolean).orElse(false),
                         get.apply("WEBHOOK_ATTEMPTS").map(Integer::parseInt).orElse(4),
                         Duration.ofMillis(get.apply("WEBHOOK_FIRST_BACKOFF_MS").map(Long::parseLong).orElse(500L))),
-                get.apply("MAIL_FROM"));
+                get.apply("MAIL_FROM"),
+                get.apply("MAX_JPEG_SOURCE_PIXELS").map(Long::parseLong).orElse(300_000_000L));
+    }
+
+    /**
+     * The limits for this original: JPEGs (magic bytes FF D8 FF) may have up to {@code maxJpegSourcePixels}
+     * because they decode shrunk on load; every other format keeps {@link #limits()}.
+     */
+    public Limits limitsFor(byte[] source) {
+        boolean jpeg = source != null && source.length > 3 && (source[0] & 0xff) == 0xFF
+                && (source[1] & 0xff) == 0xD8 && (source[2] & 0xff) == 0xFF;
+        if (!jpeg || maxJpegSourcePixels <= limits.maxSourcePixels()) {
+            return limits;
+        }
+        return new Limits(maxJpegSourcePixels, limits.maxFrames(), limits.maxOutputSide());
     }
 
     /** A comma-separated list of category names ({@code Explicit Nudity,Violence}). */

@@ -18,6 +18,7 @@ import io.imagescaler.handler.storage.ImageRecords;
 import io.imagescaler.handler.storage.Originals;
 import io.imagescaler.handler.storage.StoredObject;
 import io.imagescaler.handler.storage.Variants;
+import io.imagescaler.handler.transform.Limits;
 import io.imagescaler.handler.transform.Rendered;
 import io.imagescaler.handler.transform.SourceInfo;
 import io.imagescaler.handler.transform.StageTimings;
@@ -120,9 +121,10 @@ public final class ImageService {
             throw new PayloadTooLarge("the image is " + body.length + " bytes; this endpoint takes at most "
                     + config.maxSyncUploadBytes() + " bytes (use POST /v1/uploads for larger files)");
         }
-        SourceInfo info = engine.probe(body, config.limits());
-        engine.render(body, info, DECODE_CHECK, ImageFormat.JPG, config.limits());
-        ModerationVerdict verdict = moderation.check(body, info, config.limits());
+        Limits limits = config.limitsFor(body);
+        SourceInfo info = engine.probe(body, limits);
+        engine.render(body, info, DECODE_CHECK, ImageFormat.JPG, limits);
+        ModerationVerdict verdict = moderation.check(body, info, limits);
         Optional<Rendered> blurred = blurredIfFlagged(verdict, body, info);
 
         ImageRecord record = reserve(owner, info, body);
@@ -174,8 +176,8 @@ public final class ImageService {
         SourceInfo info;
         Optional<Rendered> blurred;
         try {
-            info = engine.probe(source.bytes(), config.limits());
-            verdict = moderation.check(source.bytes(), info, config.limits());
+            info = engine.probe(source.bytes(), config.limitsFor(source.bytes()));
+            verdict = moderation.check(source.bytes(), info, config.limitsFor(source.bytes()));
             blurred = blurredIfFlagged(verdict, source.bytes(), info);
         } catch (RuntimeException e) {
             undo(e, () -> records.transition(id, ImageStatus.PROCESSING, previous));
@@ -240,7 +242,8 @@ public final class ImageService {
 
     private Optional<Rendered> blurredIfFlagged(ModerationVerdict verdict, byte[] original, SourceInfo info) {
         return verdict.action() == ModerationVerdict.Action.BLUR
-                ? Optional.of(BlurredMaster.render(engine, original, info, config.limits())) : Optional.empty();
+                ? Optional.of(BlurredMaster.render(engine, original, info, config.limitsFor(original)))
+                : Optional.empty();
     }
 
     /**
@@ -323,11 +326,12 @@ public final class ImageService {
         }
         StoredObject original = timings.time("fetch", () -> originals.get(id)).orElseThrow(
                 () -> new NotFound("image " + id + " has no stored original"));
-        SourceInfo info = engine.probe(original.bytes(), config.limits());
-        if (SuperResolution.applies(info, spec, config.limits())) {
+        Limits limits = config.limitsFor(original.bytes());
+        SourceInfo info = engine.probe(original.bytes(), limits);
+        if (SuperResolution.applies(info, spec, limits)) {
             return superResolved(original.bytes(), info, spec, format, key, timings);
         }
-        Rendered out = engine.render(original.bytes(), info, spec, format, config.limits());
+        Rendered out = engine.render(original.bytes(), info, spec, format, limits);
         timings.addAll(out.timings());
         return stored(key, out, format, timings, Map.of());
     }
@@ -338,7 +342,8 @@ public final class ImageService {
      */
     private Served superResolved(byte[] original, SourceInfo info, TransformSpec spec, ImageFormat format, String key,
                                  StageTimings timings) {
-        SuperResolution.Result result = superResolution.render(original, info, spec, format, config.limits());
+        SuperResolution.Result result = superResolution.render(original, info, spec, format,
+                config.limitsFor(original));
         timings.addAll(result.rendered().timings());
         if (result.fallbackReason().isEmpty()) {
             usage.count(Map.of(Counter.SR_CALLS, 1L));

@@ -240,11 +240,12 @@ public final class LargeUploads {
         ModerationVerdict verdict;
         Optional<Rendered> blurred;
         try {
-            info = engine.probe(bytes, config.limits());
-            engine.render(bytes, info, DECODE_CHECK, ImageFormat.JPG, config.limits());
-            verdict = moderation.check(bytes, info, config.limits());
+            var limits = config.limitsFor(bytes);
+            info = engine.probe(bytes, limits);
+            engine.render(bytes, info, DECODE_CHECK, ImageFormat.JPG, limits);
+            verdict = moderation.check(bytes, info, limits);
             blurred = verdict.action() == ModerationVerdict.Action.BLUR
-                    ? Optional.of(BlurredMaster.render(engine, bytes, info, config.limits())) : Optional.empty();
+                    ? Optional.of(BlurredMaster.render(engine, bytes, info, limits)) : Optional.empty();
         } catch (ImageScalerException e) {
             if (e.status() >= 500) throw e;       // a dependency failed: let the event be retried
             fail(id, e.title() + ": " + e.getMessage());
