@@ -4,6 +4,7 @@ import io.imagescaler.edge.gateway.EdgeCacheInvalidator;
 import io.imagescaler.edge.access.DevIssuer;
 import io.imagescaler.edge.access.OriginSecret;
 import io.imagescaler.handler.auth.OriginVerification;
+import io.imagescaler.sr.SrServer;
 import io.imagescaler.edge.gateway.EdgeServer;
 import io.imagescaler.edge.gateway.ObjectCreatedEvents;
 import io.imagescaler.edge.gateway.GeneratedBucketOrigin;
@@ -97,6 +98,13 @@ public final class LocalEdge implements AutoCloseable {
             env.put("JWT_AUDIENCE", DevIssuer.AUDIENCE);
             env.put("JWKS_FILE", issuer.jwksFile().toString());
             env.putAll(overrides);
+            if (!env.containsKey("SR_ENDPOINT_URL") && !"false".equals(env.get("LOCAL_SR"))) {
+                // The super-resolution server, in-process on CPU with the small models (the GPU one is
+                // a SageMaker endpoint on AWS); its models load in the background.
+                SrServer sr = SrServer.start(0);
+                parts.push(sr);
+                env.put("SR_ENDPOINT_URL", sr.baseUri().toString());
+            }
             HandlerConfig config = HandlerConfig.fromEnvironment(env::get);
 
             EdgeCacheInvalidator cache = new EdgeCacheInvalidator();
