@@ -1,5 +1,6 @@
 package io.imagescaler.edge;
 
+import io.imagescaler.edge.gateway.EdgeCacheInvalidator;
 import io.imagescaler.edge.access.DevIssuer;
 import io.imagescaler.edge.access.ViewerSignatures;
 import io.imagescaler.edge.firewall.WebAcls;
@@ -15,7 +16,11 @@ import io.imagescaler.edge.access.OriginSecret;
 import io.imagescaler.handler.auth.OriginVerification;
 import io.imagescaler.sr.SrServer;
 import io.imagescaler.edge.gateway.EdgeServer;
+import io.imagescaler.edge.gateway.ObjectCreatedEvents;
 import io.imagescaler.edge.gateway.GeneratedBucketOrigin;
+import io.imagescaler.edge.mail.LocalMail;
+import io.imagescaler.edge.moderation.LocalRekognition;
+import io.imagescaler.edge.moderation.ModerationRules;
 import io.imagescaler.edge.storage.LocalDynamo;
 import io.imagescaler.edge.storage.LocalS3;
 import io.imagescaler.edge.storage.Provisioning;
@@ -46,15 +51,22 @@ public final class LocalEdge implements AutoCloseable {
     private final Deque<AutoCloseable> parts;
     private final EdgeServer server;
     private final Wiring wiring;
+    private final LocalRekognition moderation;
+    private final EdgeCacheInvalidator cache;
+    private final LocalMail mail;
     private final DevIssuer issuer;
     private final ViewerSignatures signatures;
     private final WebAcls webAcls;
 
-    private LocalEdge(Deque<AutoCloseable> parts, EdgeServer server, Wiring wiring, DevIssuer issuer,
-                      ViewerSignatures signatures, WebAcls webAcls) {
+    private LocalEdge(Deque<AutoCloseable> parts, EdgeServer server, Wiring wiring, LocalRekognition moderation,
+                      EdgeCacheInvalidator cache, LocalMail mail, DevIssuer issuer, ViewerSignatures signatures,
+                      WebAcls webAcls) {
         this.parts = parts;
         this.server = server;
         this.wiring = wiring;
+        this.moderation = moderation;
+        this.cache = cache;
+        this.mail = mail;
         this.issuer = issuer;
         this.signatures = signatures;
         this.webAcls = webAcls;
@@ -83,7 +95,9 @@ public final class LocalEdge implements AutoCloseable {
     /**
      * @param port      the edge's HTTP port (0 = any free port)
      * @param dataDir   where S3 objects and DynamoDB tables live; data survives a restart
-     * @param overrides configuration variables on top of the embedded defaults (see the README table)
+     * @param overrides configuration variables on top of the embedded defaults (see the README table);
+     *                  {@code MODERATION_RULES} names the local moderation rules file (default
+     *                  {@code <data>/moderation-rules.json}; absent file = no labels for any image)
      */
     public static LocalEdge start(int port, Path dataDir, Map<String, String> overrides) throws Exception {
         Deque<AutoCloseable> parts = new ArrayDeque<>();
@@ -92,6 +106,12 @@ public final class LocalEdge implements AutoCloseable {
             parts.push(s3);
             LocalDynamo dynamo = LocalDynamo.start(dataDir, freePort());
             parts.push(dynamo);
+            ModerationRules rules = new ModerationRules(Path.of(overrides.getOrDefault("MODERATION_RULES",
+                    dataDir.resolve("moderation-rules.json").toString())));
+            LocalRekognition moderation = LocalRekognition.start(rules, ACCESS_KEY);
+            parts.push(moderation);
+            LocalMail mail = LocalMail.start(freePort(), "image-scaler@localhost");
+            parts.push(mail);
 
             Map<String, String> env = new HashMap<>();
             env.put("AWS_REGION", "us-east-1");
@@ -99,6 +119,10 @@ public final class LocalEdge implements AutoCloseable {
             env.put("DYNAMODB_ENDPOINT", dynamo.endpoint().toString());
             env.put("LOCAL_ACCESS_KEY", ACCESS_KEY);
             env.put("LOCAL_SECRET_KEY", SECRET_KEY);
+            env.put("REKOGNITION_ENDPOINT", moderation.endpoint().toString());
+            // Local webhooks go to servers on this machine; the secret is a local development value.
+            env.put("WEBHOOK_ALLOW_PRIVATE", "true");
+            env.put("WEBHOOK_SECRET", "local-webhook-secret");
             String originSecret = OriginSecret.openOrCreate(dataDir);
             env.put("ORIGIN_VERIFY_SECRET", originSecret);
             DevIssuer issuer = DevIssuer.openOrCreate(dataDir);
@@ -115,7 +139,8 @@ public final class LocalEdge implements AutoCloseable {
             }
             HandlerConfig config = HandlerConfig.fromEnvironment(env::get);
 
-            Wiring wiring = Wiring.fromEnvironment(env::get);
+            EdgeCacheInvalidator cache = new EdgeCacheInvalidator();
+            Wiring wiring = Wiring.fromEnvironment(env::get, cache, java.util.Optional.of(mail));
             parts.push(wiring.clients());
             Provisioning.ensure(config, wiring.clients());
 
@@ -131,14 +156,19 @@ public final class LocalEdge implements AutoCloseable {
             ImageAlpha alpha = new ImageAlpha(wiring.service(), new S3Originals(wiring.clients().s3(), wiring.clients().presigner(),
                     config.originalsBucket()), new Pipeline(), config.limits());
 
-            EdgeServer server = new EdgeServer(new ImageHandler(wiring.router()),
+            // S3Proxy sends no event notifications: the edge delivers ObjectCreated for completed uploads.
+            ObjectCreatedEvents events = new ObjectCreatedEvents(
+                    new ImageHandler(wiring.router(), wiring.uploads()::process),
+                    wiring.clients().s3(), config.originalsBucket(), config.region());
+            parts.push(events);
+            EdgeServer server = new EdgeServer(events,
                     new GeneratedBucketOrigin(wiring.clients().s3(), config.generatedBucket()),
                     port, config.maxSyncUploadBytes() + 1024 * 1024,
                     Map.of(OriginVerification.HEADER, env.get("ORIGIN_VERIFY_SECRET")),
                     new EdgeServer.Behaviours(signatures, webAcls, new FormatNegotiation(edgeConfig.avifEncoder()),
                             alpha)).start();
             parts.push(server);
-            return new LocalEdge(parts, server, wiring, issuer, signatures, webAcls);
+            return new LocalEdge(parts, server, wiring, moderation, cache, mail, issuer, signatures, webAcls);
         } catch (Exception e) {
             closeAll(parts);
             throw e;
@@ -159,6 +189,21 @@ public final class LocalEdge implements AutoCloseable {
 
     public Wiring wiring() {
         return wiring;
+    }
+
+    /** The local Rekognition protocol server (answers from a rules file; not a classifier). */
+    public LocalRekognition moderation() {
+        return moderation;
+    }
+
+    /** The local mail server (SES stand-in) and what it received. */
+    public LocalMail mail() {
+        return mail;
+    }
+
+    /** What the handler asked the CDN to invalidate (the local edge caches nothing beyond the bucket). */
+    public EdgeCacheInvalidator cache() {
+        return cache;
     }
 
     private static int freePort() throws IOException {

@@ -48,9 +48,9 @@ public final class Main implements Callable<Integer> {
     static Map<String, String> tunables(Map<String, String> env) {
         java.util.Map<String, String> picked = new java.util.HashMap<>();
         env.forEach((k, v) -> {
-            if (k.startsWith("MAX_") || k.equals("PRESETS") || k.equals("VARIANT_MAX_AGE_SECONDS")
-                    || k.equals("ORIGINALS_BUCKET") || k.equals("GENERATED_BUCKET") || k.equals("TABLE_NAME")
-                    || EDGE_TUNABLES.contains(k)) {
+            if (k.startsWith("MAX_") || k.startsWith("MODERATION") || k.startsWith("WEBHOOK_") || k.equals("PRESETS")
+                    || k.equals("VARIANT_MAX_AGE_SECONDS") || k.equals("ORIGINALS_BUCKET") || k.equals("GENERATED_BUCKET")
+                    || k.equals("TABLE_NAME") || EDGE_TUNABLES.contains(k)) {
                 picked.put(k, v);
             }
         });

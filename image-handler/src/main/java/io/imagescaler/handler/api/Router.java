@@ -14,10 +14,19 @@ public final class Router {
     private static final Pattern IMAGE_PART = Pattern.compile("^/v1/images/([^/]+)/([^/]+)$");
     private final ImageService images;
     private final Guard guard;
+    private final AdminRoutes admin;
+    private final java.util.Optional<UploadRoutes> uploads;
 
     public Router(ImageService images, Guard guard) {
+        this(images, guard, null);
+    }
+
+    /** @param uploads the large-upload use cases; null = {@code /v1/uploads} is not served */
+    public Router(ImageService images, Guard guard, io.imagescaler.handler.uploads.LargeUploads uploads) {
         this.images = images;
         this.guard = guard;
+        this.admin = new AdminRoutes(images, guard::requireAdmin);
+        this.uploads = java.util.Optional.ofNullable(uploads).map(u -> new UploadRoutes(u, images, guard));
     }
 
     public HttpResponse handle(HttpRequest request) {
@@ -32,12 +41,18 @@ public final class Router {
     }
 
     private HttpResponse route(HttpRequest r) {
+        var adminAnswer = admin.route(r);
+        if (adminAnswer.isPresent()) return adminAnswer.get();
+        var uploadAnswer = uploads.flatMap(u -> u.route(r));
+        if (uploadAnswer.isPresent()) return uploadAnswer.get();
         String path = r.path();
         if (path.equals("/v1/images")) {
             requireMethod(r, "POST");
-            ImageRecord created = images.upload(r.body(), guard.uploader(r));
-            return HttpResponse.json(201, RecordJson.of(created))
+            ImageService.Upload upload = images.upload(r.body(), guard.uploader(r), r.header("Idempotency-Key"));
+            ImageRecord created = upload.record();
+            HttpResponse answer = HttpResponse.json(201, RecordJson.of(created))
                     .with("Location", "/v1/images/" + created.id().value() + "/metadata");
+            return upload.replayed() ? answer.with("Idempotent-Replayed", "true") : answer;
         }
         Matcher whole = IMAGE.matcher(path);
         if (whole.matches()) {

@@ -1,5 +1,6 @@
 package io.imagescaler.handler.config;
 
+import io.imagescaler.handler.moderation.ModerationPolicy;
 import io.imagescaler.handler.transform.Limits;
 import io.imagescaler.spec.TransformSpec;
 import java.net.URI;
@@ -7,6 +8,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -19,6 +21,15 @@ import java.util.function.Function;
  * @param maxResponseBytes largest body a response may carry; larger variants are stored and answered
  *                      with a redirect (API Gateway + Lambda carry ~6 MB of base64, ~4.5 MB of binary)
  * @param variantBounds which variants may be asked for at all ({@code WIDTH_LADDER}, {@code PRESETS_ONLY})
+ * @param moderation    whether uploads are moderated, and what blurs or rejects an image
+ * @param cdnDistributionId the CloudFront distribution to invalidate after a purge; empty where there is
+ *                      no CDN cache (the local edge, whose only cache is the generated bucket)
+ * @param maxLargeUploadBytes largest declared size of a {@code POST /v1/uploads} upload; processing reads
+ *                      the object into memory, so this also bounds the processing heap
+ * @param webhooks      the signing secret and retry policy of upload webhooks
+ * @param mailFrom      sender of upload emails (SES v2 on AWS); empty = no email notification on AWS
+ * @param maxJpegSourcePixels the pixel limit for JPEG originals, which decode with shrink-on-load (DCT
+ *                      scaling) and so never need their full raster for a variant within the output limit
  */
 public record HandlerConfig(
         String region,
@@ -31,15 +42,30 @@ public record HandlerConfig(
         long maxResponseBytes,
         Duration variantMaxAge,
         Map<String, TransformSpec> presets,
-        VariantBounds variantBounds) {
+        VariantBounds variantBounds,
+        ModerationSettings moderation,
+        Optional<String> cdnDistributionId,
+        long maxLargeUploadBytes,
+        io.imagescaler.handler.notification.Webhooks.Settings webhooks,
+        Optional<String> mailFrom,
+        long maxJpegSourcePixels) {
 
-    /** Where the local stand-ins listen, and the static credentials they accept. */
-    public record LocalEndpoints(URI s3, URI dynamodb, String accessKey, String secretKey) {
+    /**
+     * Where the local stand-ins listen, and the static credentials they accept.
+     *
+     * @param rekognition the local Rekognition protocol server; without it local uploads are not moderated
+     */
+    public record LocalEndpoints(URI s3, URI dynamodb, String accessKey, String secretKey,
+                                 Optional<URI> rekognition) {
         @Override
         public String toString() {
-            return "LocalEndpoints[s3=" + s3 + ", dynamodb=" + dynamodb + ", accessKey=" + accessKey
-                    + ", secretKey=***]";
+            return "LocalEndpoints[s3=" + s3 + ", dynamodb=" + dynamodb + ", rekognition="
+                    + rekognition.map(URI::toString).orElse("none") + ", accessKey=" + accessKey + ", secretKey=***]";
         }
+    }
+
+    /** @param enabled false only by configuration ({@code MODERATION=off}) or a local setup without a server */
+    public record ModerationSettings(boolean enabled, ModerationPolicy policy) {
     }
 
     public static final Map<String, String> DEFAULT_PRESETS = Map.of(
@@ -66,7 +92,17 @@ public record HandlerConfig(
                 URI.create(get.apply("DYNAMODB_ENDPOINT").orElseThrow(() -> new IllegalArgumentException(
                         "DYNAMODB_ENDPOINT must be set with S3_ENDPOINT"))),
                 get.apply("LOCAL_ACCESS_KEY").orElse("local"),
-                get.apply("LOCAL_SECRET_KEY").orElse("local-secret")));
+                get.apply("LOCAL_SECRET_KEY").orElse("local-secret"),
+                get.apply("REKOGNITION_ENDPOINT").map(URI::create)));
+        // Locally, moderation needs the local protocol server: a local setup never falls back to AWS.
+        boolean moderated = !get.apply("MODERATION").orElse("on").equalsIgnoreCase("off")
+                && local.map(l -> l.rekognition().isPresent()).orElse(true);
+        ModerationPolicy policy = new ModerationPolicy(
+                get.apply("MODERATION_MIN_CONFIDENCE").map(Double::parseDouble)
+                        .orElse(ModerationPolicy.DEFAULT_MIN_CONFIDENCE),
+                get.apply("MODERATION_BLOCKED_CATEGORIES").map(HandlerConfig::names)
+                        .orElse(ModerationPolicy.DEFAULT_BLOCKED),
+                get.apply("MODERATION_REJECTED_CATEGORIES").map(HandlerConfig::names).orElse(Set.of()));
         Limits limits = new Limits(
                 get.apply("MAX_SOURCE_PIXELS").map(Long::parseLong).orElse(Limits.DEFAULT.maxSourcePixels()),
                 get.apply("MAX_FRAMES").map(Integer::parseInt).orElse(Limits.DEFAULT.maxFrames()),
@@ -84,7 +120,36 @@ public record HandlerConfig(
                         .orElse(Duration.ofDays(365)),
                 parsePresets(get.apply("PRESETS").orElse(null)),
                 new VariantBounds(VariantBounds.parseLadder(get.apply("WIDTH_LADDER").orElse(null)),
-                        get.apply("PRESETS_ONLY").map(v -> flag("PRESETS_ONLY", v)).orElse(false)));
+                        get.apply("PRESETS_ONLY").map(v -> flag("PRESETS_ONLY", v)).orElse(false)),
+                new ModerationSettings(moderated, policy),
+                get.apply("CLOUDFRONT_DISTRIBUTION_ID"),
+                get.apply("MAX_LARGE_UPLOAD_BYTES").map(Long::parseLong).orElse(1024L * 1024 * 1024),
+                new io.imagescaler.handler.notification.Webhooks.Settings(
+                        get.apply("WEBHOOK_SECRET"),
+                        get.apply("WEBHOOK_ALLOW_PRIVATE").map(Boolean::parseBoolean).orElse(false),
+                        get.apply("WEBHOOK_ATTEMPTS").map(Integer::parseInt).orElse(4),
+                        Duration.ofMillis(get.apply("WEBHOOK_FIRST_BACKOFF_MS").map(Long::parseLong).orElse(500L))),
+                get.apply("MAIL_FROM"),
+                get.apply("MAX_JPEG_SOURCE_PIXELS").map(Long::parseLong).orElse(300_000_000L));
+    }
+
+    /**
+     * The limits for this original: JPEGs (magic bytes FF D8 FF) may have up to {@code maxJpegSourcePixels}
+     * because they decode shrunk on load; every other format keeps {@link #limits()}.
+     */
+    public Limits limitsFor(byte[] source) {
+        boolean jpeg = source != null && source.length > 3 && (source[0] & 0xff) == 0xFF
+                && (source[1] & 0xff) == 0xD8 && (source[2] & 0xff) == 0xFF;
+        if (!jpeg || maxJpegSourcePixels <= limits.maxSourcePixels()) {
+            return limits;
+        }
+        return new Limits(maxJpegSourcePixels, limits.maxFrames(), limits.maxOutputSide());
+    }
+
+    /** A comma-separated list of category names ({@code Explicit Nudity,Violence}). */
+    static Set<String> names(String commaSeparated) {
+        return java.util.Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(n -> !n.isEmpty())
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /** {@code thumb=w_150,h_150,fit_cover;card=w_600}; null means the defaults. */

@@ -99,6 +99,14 @@ public abstract sealed class ImageScalerException extends RuntimeException {
         public String title() { return "Image exceeds limits"; }
     }
 
+    /** An {@code Idempotency-Key} was used before with a different request body. */
+    public static final class IdempotencyKeyReused extends ImageScalerException {
+        public IdempotencyKeyReused(String detail) { super(detail, null); }
+        public String slug() { return "idempotency-key-reused"; }
+        public int status() { return 422; }
+        public String title() { return "Idempotency key reused with a different request"; }
+    }
+
     /** A dependency (S3, DynamoDB, Rekognition, SR endpoint) failed; retrying may help. */
     public static final class UpstreamFailure extends ImageScalerException {
         public UpstreamFailure(String detail, Throwable cause) { super(detail, cause); }

@@ -1,15 +1,24 @@
 package io.imagescaler.handler.images;
 
+import io.imagescaler.handler.cdn.CdnInvalidator;
 import io.imagescaler.handler.config.HandlerConfig;
 import io.imagescaler.handler.error.ImageScalerException.Conflict;
 import io.imagescaler.handler.error.ImageScalerException.InvalidRequest;
 import io.imagescaler.handler.error.ImageScalerException.NotFound;
 import io.imagescaler.handler.error.ImageScalerException.PayloadTooLarge;
 import io.imagescaler.handler.error.ImageScalerException.UpstreamFailure;
+import io.imagescaler.handler.moderation.BlurredMaster;
+import io.imagescaler.handler.moderation.ModerationCheck;
+import io.imagescaler.handler.moderation.ModerationVerdict;
+import io.imagescaler.handler.idempotency.IdempotentRequests;
+import io.imagescaler.handler.stats.Counter;
+import io.imagescaler.handler.stats.DailyUsage;
+import io.imagescaler.handler.stats.Usage;
 import io.imagescaler.handler.storage.ImageRecords;
 import io.imagescaler.handler.storage.Originals;
 import io.imagescaler.handler.storage.StoredObject;
 import io.imagescaler.handler.storage.Variants;
+import io.imagescaler.handler.transform.Limits;
 import io.imagescaler.handler.transform.Rendered;
 import io.imagescaler.handler.transform.SourceInfo;
 import io.imagescaler.handler.transform.StageTimings;
@@ -24,15 +33,24 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The use cases: upload, serve a variant, serve the original, describe, delete. Plain Java over the
  * storage ports and the transform engine; the Lambda handler and the local edge call it the same way.
  */
 public final class ImageService {
+    private static final Logger LOG = LoggerFactory.getLogger(ImageService.class);
 
     /** How long a provisional (UPLOADING) record lives if its upload never completes. */
     static final Duration PROVISIONAL_LIFETIME = Duration.ofHours(1);
@@ -46,23 +64,54 @@ public final class ImageService {
     private final ImageRecords records;
     private final TransformEngine engine;
     private final SuperResolution superResolution;
+    private final ModerationCheck moderation;
+    private final CdnInvalidator cdn;
+    private final IdempotentRequests idempotency;
+    private final Usage usage;
     private final Clock clock;
 
     public ImageService(HandlerConfig config, Originals originals, Variants variants, ImageRecords records,
-                        TransformEngine engine, SuperResolution superResolution, Clock clock) {
+                        TransformEngine engine, SuperResolution superResolution, ModerationCheck moderation,
+                        CdnInvalidator cdn, IdempotentRequests idempotency, Usage usage, Clock clock) {
         this.config = config;
         this.originals = originals;
         this.variants = variants;
         this.records = records;
         this.engine = engine;
         this.superResolution = superResolution;
+        this.moderation = moderation;
+        this.cdn = cdn;
+        this.idempotency = idempotency;
+        this.usage = usage;
         this.clock = clock;
     }
 
+    /** An upload's answer; {@code replayed} when it is the remembered answer to an earlier request. */
+    public record Upload(ImageRecord record, boolean replayed) {
+    }
+
+    /** What an admin's re-moderation did: the record after it, and what was purged from the caches. */
+    public record Remoderation(ImageRecord record, int purgedVariants, String invalidation) {
+    }
+
     /**
-     * Stores a new original. Every check runs before the first write; the writes are ordered so that a
+     * {@link #upload(byte[], String)} under an optional {@code Idempotency-Key} (see
+     * {@link IdempotentRequests}): a retry answers the current record of the image the first request made.
+     */
+    public Upload upload(byte[] body, String owner, Optional<String> idempotencyKey) {
+        var result = idempotency.call("images#" + owner, idempotencyKey, body, () -> upload(body, owner),
+                ImageRecord::id, id -> records.get(id).filter(r -> r.status() != ImageStatus.DELETING)
+                        .orElseThrow(() -> new Conflict("image " + id
+                                + ", created with this Idempotency-Key, has since been deleted")));
+        return new Upload(result.value(), result.replayed());
+    }
+
+    /**
+     * Stores a new original. Every check runs before the first write, moderation included (so an
+     * unmoderated original is never stored where it could be served); the writes are ordered so that a
      * failure at any step leaves nothing behind: reserve the id (provisional record with an expiry),
-     * write the original, then mark the record READY; a failed step undoes the earlier ones.
+     * write the objects the verdict asks for, then finish the record with its status and verdict; a
+     * failed step undoes the earlier ones.
      */
     public ImageRecord upload(byte[] body, String owner) {
         if (body == null || body.length == 0) {
@@ -72,26 +121,173 @@ public final class ImageService {
             throw new PayloadTooLarge("the image is " + body.length + " bytes; this endpoint takes at most "
                     + config.maxSyncUploadBytes() + " bytes (use POST /v1/uploads for larger files)");
         }
-        SourceInfo info = engine.probe(body, config.limits());
-        engine.render(body, info, DECODE_CHECK, ImageFormat.JPG, config.limits());
+        Limits limits = config.limitsFor(body);
+        SourceInfo info = engine.probe(body, limits);
+        engine.render(body, info, DECODE_CHECK, ImageFormat.JPG, limits);
+        ModerationVerdict verdict = moderation.check(body, info, limits);
+        Optional<Rendered> blurred = blurredIfFlagged(verdict, body, info);
 
         ImageRecord record = reserve(owner, info, body);
+        ImageStatus outcome = statusOf(verdict);
         try {
-            originals.put(record.id(), body, info.format().mediaType());
+            storeFor(verdict, record.id(), body, info, blurred);
         } catch (RuntimeException e) {
-            records.delete(record.id());
+            undo(e, () -> originals.delete(record.id()), () -> records.delete(record.id()));
             throw new UpstreamFailure("the original could not be stored; nothing was kept, try again", e);
         }
         try {
-            if (!records.transition(record.id(), ImageStatus.UPLOADING, ImageStatus.READY)) {
+            if (!records.finish(record.id(), ImageStatus.UPLOADING, outcome, verdict, reasonOf(verdict))) {
                 throw new IllegalStateException("the provisional record vanished");
             }
         } catch (RuntimeException e) {
-            originals.delete(record.id());
-            records.delete(record.id());
+            undo(e, () -> originals.delete(record.id()), () -> records.delete(record.id()));
             throw new UpstreamFailure("the image record could not be completed; nothing was kept, try again", e);
         }
-        return record.withStatus(ImageStatus.READY);
+        Map<Counter, Long> counts = new EnumMap<>(Map.of(Counter.UPLOADS, 1L, Counter.BYTES, (long) body.length));
+        if (outcome != ImageStatus.READY) counts.put(Counter.FLAGGED, 1L);
+        usage.count(counts);
+        return record.finished(outcome, verdict, reasonOf(verdict));
+    }
+
+    /**
+     * Runs moderation again on the unblurred original (an admin's decision, e.g. after the policy or the
+     * model changed), rearranges the stored objects for the new verdict, and purges every generated
+     * variant and the CDN's cached copies. While it runs the image is PROCESSING and not servable. If
+     * the model fails, the image goes back to its previous status untouched; if storage fails half way,
+     * the image is FAILED (not servable, nothing lost) until the next re-moderation.
+     */
+    public Remoderation remoderate(String idText) {
+        ImageId id = parseId(idText);
+        ImageRecord before = records.get(id).orElseThrow(() -> new NotFound("no image with id " + id));
+        ImageStatus previous = before.status();
+        if (previous == ImageStatus.UPLOADING || previous == ImageStatus.PROCESSING
+                || previous == ImageStatus.DELETING) {
+            throw new Conflict("image " + id + " is " + previous + "; re-moderation needs a finished image");
+        }
+        // Invariant: a quarantine copy, when present, is the unblurred original.
+        StoredObject source = originals.getQuarantine(id).or(() -> originals.get(id)).orElseThrow(
+                () -> new NotFound("image " + id + " has no stored original to moderate"));
+        if (!records.transition(id, previous, ImageStatus.PROCESSING)) {
+            throw new Conflict("image " + id + " changed while re-moderation started; try again");
+        }
+        int purged = variants.deleteAll(id);
+
+        ModerationVerdict verdict;
+        SourceInfo info;
+        Optional<Rendered> blurred;
+        try {
+            info = engine.probe(source.bytes(), config.limitsFor(source.bytes()));
+            verdict = moderation.check(source.bytes(), info, config.limitsFor(source.bytes()));
+            blurred = blurredIfFlagged(verdict, source.bytes(), info);
+        } catch (RuntimeException e) {
+            undo(e, () -> records.transition(id, ImageStatus.PROCESSING, previous));
+            throw e;
+        }
+        ImageStatus outcome = statusOf(verdict);
+        try {
+            storeFor(verdict, id, source.bytes(), info, blurred);
+            if (verdict.action() == ModerationVerdict.Action.ALLOW) {
+                originals.deleteQuarantine(id);
+            }
+        } catch (RuntimeException e) {
+            undo(e, () -> records.finish(id, ImageStatus.PROCESSING, ImageStatus.FAILED, verdict,
+                    "re-moderation could not rearrange the stored objects; run it again"));
+            throw new UpstreamFailure("re-moderation failed while storing; the image is FAILED until it is "
+                    + "re-moderated again", e);
+        }
+        if (!records.finish(id, ImageStatus.PROCESSING, outcome, verdict, reasonOf(verdict))) {
+            throw new Conflict("image " + id + " changed during re-moderation (deleted?)");
+        }
+        if (previous == ImageStatus.READY && outcome != ImageStatus.READY) {
+            usage.count(Map.of(Counter.FLAGGED, 1L));
+        }
+        // A render that read the record before PROCESSING may have stored a variant since the first purge.
+        purged += variants.deleteAll(id);
+        String invalidation = cdn.invalidateImage(id);
+        LOG.info("re-moderated {}: {} -> {} ({}), {} variants purged, invalidation {}", id, previous, outcome,
+                verdict.reason(), purged, invalidation);
+        return new Remoderation(records.get(id).orElseThrow(), purged, invalidation);
+    }
+
+    /** Longest period one stats request may cover. */
+    static final int MAX_STATS_DAYS = 366;
+
+    /**
+     * The daily counters from {@code from} to {@code to} (ISO dates, UTC days, both included); by default
+     * the last 30 days up to today.
+     */
+    public List<DailyUsage> usage(Optional<String> fromText, Optional<String> toText) {
+        LocalDate to = toText.map(t -> date("to", t)).orElse(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+        LocalDate from = fromText.map(t -> date("from", t)).orElse(to.minusDays(29));
+        if (from.isAfter(to)) {
+            throw new InvalidRequest("from (" + from + ") is after to (" + to + ")");
+        }
+        if (ChronoUnit.DAYS.between(from, to) >= MAX_STATS_DAYS) {
+            throw new InvalidRequest("at most " + MAX_STATS_DAYS + " days per request; ask for a shorter period");
+        }
+        try {
+            return usage.counters().range(from, to);
+        } catch (RuntimeException e) {
+            throw new UpstreamFailure("the usage counters could not be read; try again", e);
+        }
+    }
+
+    private static LocalDate date(String name, String text) {
+        try {
+            return LocalDate.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new InvalidRequest(name + " must be an ISO date like 2026-11-23, got '" + abbreviate(text) + "'");
+        }
+    }
+
+    private Optional<Rendered> blurredIfFlagged(ModerationVerdict verdict, byte[] original, SourceInfo info) {
+        return verdict.action() == ModerationVerdict.Action.BLUR
+                ? Optional.of(BlurredMaster.render(engine, original, info, config.limitsFor(original)))
+                : Optional.empty();
+    }
+
+    /**
+     * Writes the objects a verdict asks for. The quarantine copy is written before the master is
+     * replaced, so the unblurred original is never lost between the two writes.
+     */
+    private void storeFor(ModerationVerdict verdict, ImageId id, byte[] original, SourceInfo info,
+                          Optional<Rendered> blurred) {
+        String type = info.format().mediaType();
+        switch (verdict.action()) {
+            case ALLOW -> originals.put(id, original, type);
+            case BLUR -> {
+                originals.putQuarantine(id, original, type);
+                Rendered master = blurred.orElseThrow();
+                originals.put(id, master.bytes(), master.format().mediaType());
+            }
+            case REJECT -> {
+                originals.putQuarantine(id, original, type);
+                originals.deleteMaster(id);
+            }
+        }
+    }
+
+    private static ImageStatus statusOf(ModerationVerdict verdict) {
+        return switch (verdict.action()) {
+            case ALLOW -> ImageStatus.READY;
+            case BLUR -> ImageStatus.BLURRED;
+            case REJECT -> ImageStatus.REJECTED;
+        };
+    }
+
+    private static String reasonOf(ModerationVerdict verdict) {
+        return verdict.action() == ModerationVerdict.Action.ALLOW ? null : verdict.reason();
+    }
+
+    /** Best-effort clean-up after a failure: every step is tried; their failures ride on the first one. */
+    private static void undo(RuntimeException failure, Runnable... steps) {
+        for (Runnable step : steps) {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
     }
 
     private ImageRecord reserve(String owner, SourceInfo info, byte[] body) {
@@ -100,7 +296,8 @@ public final class ImageService {
         for (int attempt = 0; attempt < ID_ATTEMPTS; attempt++) {
             ImageRecord candidate = new ImageRecord(ImageId.random(), owner, ImageStatus.UPLOADING,
                     info.format().mediaType(), info.displayWidth(), info.displayHeight(), info.frames(),
-                    body.length, sha256, now, Optional.of(now.plus(PROVISIONAL_LIFETIME)));
+                    body.length, sha256, now, Optional.of(now.plus(PROVISIONAL_LIFETIME)), Optional.empty(),
+                    Optional.empty());
             if (records.createIfAbsent(candidate)) {
                 return candidate;
             }
@@ -130,11 +327,12 @@ public final class ImageService {
         }
         StoredObject original = timings.time("fetch", () -> originals.get(id)).orElseThrow(
                 () -> new NotFound("image " + id + " has no stored original"));
-        SourceInfo info = engine.probe(original.bytes(), config.limits());
-        if (SuperResolution.applies(info, spec, config.limits())) {
+        Limits limits = config.limitsFor(original.bytes());
+        SourceInfo info = engine.probe(original.bytes(), limits);
+        if (SuperResolution.applies(info, spec, limits)) {
             return superResolved(original.bytes(), info, spec, format, key, timings);
         }
-        Rendered out = engine.render(original.bytes(), info, spec, format, config.limits());
+        Rendered out = engine.render(original.bytes(), info, spec, format, limits);
         timings.addAll(out.timings());
         return stored(key, out, format, timings, Map.of());
     }
@@ -145,8 +343,12 @@ public final class ImageService {
      */
     private Served superResolved(byte[] original, SourceInfo info, TransformSpec spec, ImageFormat format, String key,
                                  StageTimings timings) {
-        SuperResolution.Result result = superResolution.render(original, info, spec, format, config.limits());
+        SuperResolution.Result result = superResolution.render(original, info, spec, format,
+                config.limitsFor(original));
         timings.addAll(result.rendered().timings());
+        if (result.fallbackReason().isEmpty()) {
+            usage.count(Map.of(Counter.SR_CALLS, 1L));
+        }
         if (result.fallbackReason().isPresent()) {
             byte[] bytes = result.rendered().bytes();
             return new Served.Bytes(bytes, format.mediaType(), etagOf(bytes), "public, max-age=60", false, timings,
@@ -161,6 +363,7 @@ public final class ImageService {
             variants.put(key, out.bytes(), format.mediaType(), cacheControl);
             return null;
         });
+        usage.count(Map.of(Counter.VARIANTS_GENERATED, 1L));
         if (out.bytes().length > config.maxResponseBytes()) {
             return new Served.AskAgain(timings);
         }
@@ -178,8 +381,9 @@ public final class ImageService {
         StageTimings timings = new StageTimings();
         StoredObject o = timings.time("fetch", () -> originals.get(id)).orElseThrow(
                 () -> new NotFound("image " + id + " has no stored original"));
-        return new Served.Bytes(o.bytes(), record.contentType(), etagOf(o.bytes()),
-                "private, max-age=3600", false, timings);
+        // The stored type, not the record's: a blurred master is a JPEG or PNG whatever was uploaded.
+        String type = o.contentType() != null ? o.contentType() : record.contentType();
+        return new Served.Bytes(o.bytes(), type, etagOf(o.bytes()), "private, max-age=3600", false, timings);
     }
 
     public ImageRecord metadata(String idText) {

@@ -33,8 +33,15 @@ public final class ImageHandler implements RequestStreamHandler {
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
     private final Router router;
+    private final ObjectCreated objectCreated;
     /** Held so CRaC (which keeps resources weakly) runs it before the SnapStart snapshot. */
     private Priming priming;
+
+    /** What to do when S3 reports a completed large upload ({@code incoming/{id}}). */
+    @FunctionalInterface
+    public interface ObjectCreated {
+        void process(io.imagescaler.spec.ImageId id);
+    }
 
     /** Lambda: configuration from the environment, built once per execution environment. */
     public ImageHandler() {
@@ -42,21 +49,50 @@ public final class ImageHandler implements RequestStreamHandler {
     }
 
     private ImageHandler(Wiring wiring) {
-        this(wiring.router());
+        this(wiring.router(), wiring.uploads()::process);
         this.priming = new Priming(new io.imagescaler.handler.transform.Pipeline(), wiring.clients().presigner(),
                 wiring.config().originalsBucket()).register();
     }
 
-    /** The local edge and tests: the same handler over an explicit router. */
+    /** The local edge and tests: the same handler over an explicit router (no S3 events). */
     public ImageHandler(Router router) {
+        this(router, id -> LOG.warn("S3 event for {} ignored: no large-upload processing wired", id));
+    }
+
+    public ImageHandler(Router router, ObjectCreated objectCreated) {
         this.router = router;
+        this.objectCreated = objectCreated;
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        APIGatewayProxyRequestEvent event = JSON.readValue(input, APIGatewayProxyRequestEvent.class);
+        com.fasterxml.jackson.databind.JsonNode tree = JSON.readTree(input);
+        if (tree.has("Records")) {
+            handleS3Event(tree);
+            return;
+        }
+        APIGatewayProxyRequestEvent event = JSON.treeToValue(tree, APIGatewayProxyRequestEvent.class);
         HttpResponse response = router.handle(toRequest(event));
         JSON.writeValue(output, toEvent(response));
+    }
+
+    /**
+     * An S3 event notification (the same Lambda receives them): ObjectCreated for {@code incoming/{id}}
+     * starts processing of a completed large upload; anything else is logged and ignored.
+     */
+    private void handleS3Event(com.fasterxml.jackson.databind.JsonNode tree) {
+        for (var record : tree.get("Records")) {
+            String source = record.path("eventSource").asText();
+            String name = record.path("eventName").asText();
+            String key = java.net.URLDecoder.decode(record.path("s3").path("object").path("key").asText(),
+                    StandardCharsets.UTF_8);
+            if (!"aws:s3".equals(source) || !name.startsWith("ObjectCreated:") || !key.startsWith("incoming/")
+                    || !io.imagescaler.spec.ImageId.isValid(key.substring("incoming/".length()))) {
+                LOG.warn("event ignored: {} {} {}", source, name, key);
+                continue;
+            }
+            objectCreated.process(new io.imagescaler.spec.ImageId(key.substring("incoming/".length())));
+        }
     }
 
     static HttpRequest toRequest(APIGatewayProxyRequestEvent e) {

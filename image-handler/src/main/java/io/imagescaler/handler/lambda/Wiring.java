@@ -1,19 +1,36 @@
 package io.imagescaler.handler.lambda;
 
 import io.imagescaler.handler.api.Router;
-import io.imagescaler.handler.config.HandlerConfig;
-import io.imagescaler.handler.images.ImageService;
-import io.imagescaler.handler.storage.aws.AwsClients;
-import io.imagescaler.handler.storage.aws.DynamoImageRecords;
-import io.imagescaler.handler.storage.aws.S3Originals;
-import io.imagescaler.handler.storage.aws.S3Variants;
-import io.imagescaler.handler.transform.Pipeline;
 import io.imagescaler.handler.auth.AuthConfig;
 import io.imagescaler.handler.auth.Guard;
 import io.imagescaler.handler.auth.OriginSecretSource;
 import io.imagescaler.handler.auth.OriginVerification;
 import io.imagescaler.handler.auth.TokenVerifier;
 import io.imagescaler.handler.auth.aws.SecretsManagerOriginSecrets;
+import io.imagescaler.handler.cdn.CdnInvalidator;
+import io.imagescaler.handler.cdn.NoCdnCache;
+import io.imagescaler.handler.cdn.aws.CloudFrontInvalidator;
+import io.imagescaler.handler.config.HandlerConfig;
+import io.imagescaler.handler.idempotency.IdempotentRequests;
+import io.imagescaler.handler.images.ImageService;
+import io.imagescaler.handler.moderation.ModerationCheck;
+import io.imagescaler.handler.moderation.Moderator;
+import io.imagescaler.handler.moderation.aws.RekognitionModerator;
+import io.imagescaler.handler.notification.Mailer;
+import io.imagescaler.handler.notification.UploadNotifications;
+import io.imagescaler.handler.notification.Webhooks;
+import io.imagescaler.handler.notification.aws.SesMailer;
+import io.imagescaler.handler.stats.Usage;
+import io.imagescaler.handler.storage.aws.AwsClients;
+import io.imagescaler.handler.storage.aws.DynamoIdempotencyKeys;
+import io.imagescaler.handler.storage.aws.DynamoImageRecords;
+import io.imagescaler.handler.storage.aws.DynamoUploadSessions;
+import io.imagescaler.handler.storage.aws.DynamoUsageCounters;
+import io.imagescaler.handler.storage.aws.S3Incoming;
+import io.imagescaler.handler.storage.aws.S3Originals;
+import io.imagescaler.handler.storage.aws.S3Variants;
+import io.imagescaler.handler.transform.Pipeline;
+import io.imagescaler.handler.uploads.LargeUploads;
 import io.imagescaler.handler.upscale.HttpUpscaler;
 import io.imagescaler.handler.upscale.SuperResolution;
 import io.imagescaler.handler.upscale.UpscaleConfig;
@@ -27,29 +44,72 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Builds the object graph from one configuration: the AWS adapters behind the core's ports. */
-public record Wiring(HandlerConfig config, AwsClients clients, ImageService service, Router router) {
+public record Wiring(HandlerConfig config, AwsClients clients, ImageService service, LargeUploads uploads,
+                     Router router) {
     private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
 
-    /** Lambda and the local edge: both configurations from environment-style variables. */
+    /** Lambda: every configuration from environment-style variables. */
     public static Wiring fromEnvironment(Function<String, String> env) {
+        return fromEnvironment(env, new NoCdnCache(), Optional.empty());
+    }
+
+    /**
+     * The local edge: as on Lambda, plus its own stand-ins where AWS has a service and it has none.
+     *
+     * @param cacheWithoutDistribution the invalidator used when no CloudFront distribution is configured
+     * @param mailerWithoutSes         the mailer used where SES is not (the local edge's SMTP server)
+     */
+    public static Wiring fromEnvironment(Function<String, String> env, CdnInvalidator cacheWithoutDistribution,
+                                         Optional<Mailer> mailerWithoutSes) {
         return fromConfig(HandlerConfig.fromEnvironment(env), AuthConfig.fromEnvironment(env),
-                UpscaleConfig.fromEnvironment(env));
+                UpscaleConfig.fromEnvironment(env), cacheWithoutDistribution, mailerWithoutSes);
     }
 
     public static Wiring fromConfig(HandlerConfig config, AuthConfig auth, UpscaleConfig upscale) {
+        return fromConfig(config, auth, upscale, new NoCdnCache(), Optional.empty());
+    }
+
+    public static Wiring fromConfig(HandlerConfig config, AuthConfig auth, UpscaleConfig upscale,
+                                    CdnInvalidator cacheWithoutDistribution, Optional<Mailer> mailerWithoutSes) {
         LOG.info("image-handler configuration: {}", config);
         LOG.info("image-handler access: {}", auth);
         LOG.info("image-handler super-resolution: {}", upscale);
         AwsClients clients = new AwsClients(config);
         Pipeline engine = new Pipeline();
+        Clock clock = Clock.systemUTC();
+        Optional<Moderator> moderator = clients.rekognition().map(RekognitionModerator::new);
+        if (moderator.isEmpty()) {
+            LOG.warn("moderation is OFF: uploads are stored without a moderation check");
+        }
+        CdnInvalidator cdn = clients.cloudFront()
+                .<CdnInvalidator>map(cf -> new CloudFrontInvalidator(cf, config.cdnDistributionId().orElseThrow()))
+                .orElse(cacheWithoutDistribution);
+        var originals = new S3Originals(clients.s3(), clients.presigner(), config.originalsBucket());
+        var records = new DynamoImageRecords(clients.dynamo(), config.table());
+        var moderation = new ModerationCheck(moderator, config.moderation().policy(), engine, clock);
+        var usage = new Usage(new DynamoUsageCounters(clients.dynamo(), config.table()), clock);
+        var idempotency = new IdempotentRequests(new DynamoIdempotencyKeys(clients.dynamo(), config.table(), clock),
+                clock);
         ImageService service = new ImageService(config,
-                new S3Originals(clients.s3(), clients.presigner(), config.originalsBucket()),
+                originals,
                 new S3Variants(clients.s3(), config.generatedBucket()),
-                new DynamoImageRecords(clients.dynamo(), config.table()),
+                records,
                 engine,
                 new SuperResolution(upscaler(upscale, clients), engine, upscale.maxInputPixels()),
-                Clock.systemUTC());
-        return new Wiring(config, clients, service, new Router(service, guard(auth, clients)));
+                moderation,
+                cdn,
+                idempotency,
+                usage,
+                clock);
+        LargeUploads uploads = new LargeUploads(config,
+                new S3Incoming(clients.s3(), clients.presigner(), config.originalsBucket()),
+                new DynamoUploadSessions(clients.dynamo(), config.table(), clock),
+                originals, records, engine, moderation, usage, idempotency,
+                new UploadNotifications(new Webhooks(config.webhooks(), clock),
+                        clients.ses().<Mailer>map(ses -> new SesMailer(ses, config.mailFrom().orElseThrow()))
+                                .or(() -> mailerWithoutSes)),
+                clock);
+        return new Wiring(config, clients, service, uploads, new Router(service, guard(auth, clients), uploads));
     }
 
     private static Optional<Upscaler> upscaler(UpscaleConfig upscale, AwsClients clients) {

@@ -2,6 +2,7 @@ package io.imagescaler.handler.storage;
 
 import io.imagescaler.handler.images.ImageRecord;
 import io.imagescaler.handler.images.ImageStatus;
+import io.imagescaler.handler.moderation.ModerationVerdict;
 import io.imagescaler.spec.ImageId;
 import java.util.Optional;
 
@@ -22,6 +23,20 @@ public interface ImageRecords {
      * UPLOADING); false if the record is missing or in another status.
      */
     boolean transition(ImageId id, ImageStatus expected, ImageStatus next);
+
+    /**
+     * Moves the record from {@code expected} to {@code next} and stores the moderation verdict (null: keep
+     * what is stored, e.g. a large upload that failed before moderation) and the reason for the status
+     * (null when none), clearing any expiry; false if the record is missing or in
+     * another status.
+     */
+    boolean finish(ImageId id, ImageStatus expected, ImageStatus next, ModerationVerdict verdict, String reason);
+
+    /**
+     * Fills in what only the bytes can tell (a large upload's record is created before they arrive):
+     * the real media type, dimensions, frames, size and sha256.
+     */
+    void describe(ImageId id, String contentType, int width, int height, int frames, long bytes, String sha256);
 
     void delete(ImageId id);
 }

@@ -2,6 +2,7 @@ package io.imagescaler.handler.storage.aws;
 
 import io.imagescaler.handler.config.HandlerConfig;
 import java.time.Duration;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
@@ -9,7 +10,10 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.rekognition.RekognitionClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -25,6 +29,9 @@ public final class AwsClients implements AutoCloseable {
     private final S3Client s3;
     private final S3Presigner presigner;
     private final DynamoDbClient dynamo;
+    private final Optional<RekognitionClient> rekognition;
+    private final Optional<CloudFrontClient> cloudFront;
+    private final Optional<SesV2Client> ses;
     private final SecretsManagerClient secretsManager;
     private final Region region;
     private final AwsCredentialsProvider credentials;
@@ -62,6 +69,24 @@ public final class AwsClients implements AutoCloseable {
         // No local Secrets Manager: locally the origin secret comes from the environment instead.
         this.secretsManager = SecretsManagerClient.builder().httpClient(http).region(region)
                 .credentialsProvider(credentials).build();
+        // Moderation only where it is switched on; locally that means against the local protocol server.
+        this.rekognition = config.moderation().enabled()
+                ? Optional.of(rekognition(config, region, credentials, http)) : Optional.empty();
+        // CloudFront is a global service: its API lives in us-east-1 (aws-global) whatever the region.
+        this.cloudFront = config.cdnDistributionId().map(d -> CloudFrontClient.builder().httpClient(http)
+                .region(Region.AWS_GLOBAL).credentialsProvider(credentials).build());
+        // SES only on AWS: locally the edge's own SMTP server stands in for it.
+        this.ses = config.endpoints().isEmpty() && config.mailFrom().isPresent()
+                ? Optional.of(SesV2Client.builder().httpClient(http).region(region).credentialsProvider(credentials)
+                        .build())
+                : Optional.empty();
+    }
+
+    private static RekognitionClient rekognition(HandlerConfig config, Region region,
+                                                 AwsCredentialsProvider credentials, SdkHttpClient http) {
+        var builder = RekognitionClient.builder().httpClient(http).region(region).credentialsProvider(credentials);
+        config.endpoints().flatMap(HandlerConfig.LocalEndpoints::rekognition).ifPresent(builder::endpointOverride);
+        return builder.build();
     }
 
     public S3Client s3() {
@@ -91,11 +116,29 @@ public final class AwsClients implements AutoCloseable {
         return secretsManager;
     }
 
+    /** Present when moderation is switched on. */
+    public Optional<RekognitionClient> rekognition() {
+        return rekognition;
+    }
+
+    /** Present on AWS when a sender address is configured. */
+    public Optional<SesV2Client> ses() {
+        return ses;
+    }
+
+    /** Present when a CloudFront distribution is configured. */
+    public Optional<CloudFrontClient> cloudFront() {
+        return cloudFront;
+    }
+
     @Override
     public void close() {
         s3.close();
         presigner.close();
         dynamo.close();
+        rekognition.ifPresent(RekognitionClient::close);
+        cloudFront.ifPresent(CloudFrontClient::close);
+        ses.ifPresent(SesV2Client::close);
         secretsManager.close();
         if (sageMakerRuntime != null) {
             sageMakerRuntime.close();

@@ -2,10 +2,13 @@ package io.imagescaler.handler.storage.aws;
 
 import io.imagescaler.handler.images.ImageRecord;
 import io.imagescaler.handler.images.ImageStatus;
+import io.imagescaler.handler.moderation.ModerationLabel;
+import io.imagescaler.handler.moderation.ModerationVerdict;
 import io.imagescaler.handler.storage.ImageRecords;
 import io.imagescaler.spec.ImageId;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -71,7 +74,9 @@ public final class DynamoImageRecords implements ImageRecords {
                 Long.parseLong(item.get("bytes").n()),
                 item.get("sha256").s(),
                 Instant.parse(item.get("createdAt").s()),
-                Optional.ofNullable(item.get(TTL)).map(v -> Instant.ofEpochSecond(Long.parseLong(v.n()))));
+                Optional.ofNullable(item.get(TTL)).map(v -> Instant.ofEpochSecond(Long.parseLong(v.n()))),
+                Optional.ofNullable(item.get("moderation")).map(v -> verdictOf(v.m())),
+                Optional.ofNullable(item.get("statusReason")).map(AttributeValue::s));
         // An expired provisional record may linger until TTL sweeps it: treat it as gone.
         if (r.expiresAt().filter(t -> t.isBefore(Instant.now())).isPresent()) {
             return Optional.empty();
@@ -95,6 +100,72 @@ public final class DynamoImageRecords implements ImageRecords {
         } catch (ConditionalCheckFailedException e) {
             return false;
         }
+    }
+
+    @Override
+    public boolean finish(ImageId id, ImageStatus expected, ImageStatus next, ModerationVerdict verdict,
+                          String reason) {
+        Map<String, String> names = new HashMap<>(Map.of("#status", "status", "#pk", PK, "#ttl", TTL,
+                "#moderation", "moderation", "#reason", "statusReason"));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":next", s(next.name()),
+                ":expected", s(expected.name())));
+        String update = "SET #status = :next";
+        if (verdict != null) {
+            update += ", #moderation = :moderation";
+            values.put(":moderation", AttributeValue.fromM(itemOf(verdict)));
+        } else {
+            names.remove("#moderation");
+        }
+        if (reason != null) {
+            update += ", #reason = :reason";
+            values.put(":reason", s(reason));
+        }
+        update += " REMOVE #ttl" + (reason == null ? ", #reason" : "");
+        String expression = update;
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(Map.of(PK, s(id.value())))
+                    .updateExpression(expression)
+                    .conditionExpression("attribute_exists(#pk) AND #status = :expected")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void describe(ImageId id, String contentType, int width, int height, int frames, long bytes,
+                         String sha256) {
+        dynamo.updateItem(b -> b.tableName(table).key(Map.of(PK, s(id.value())))
+                .updateExpression("SET contentType = :t, width = :w, height = :h, frames = :f, #bytes = :b, "
+                        + "sha256 = :s")
+                .conditionExpression("attribute_exists(#pk)")
+                .expressionAttributeNames(Map.of("#pk", PK, "#bytes", "bytes"))
+                .expressionAttributeValues(Map.of(":t", s(contentType), ":w", n(width), ":h", n(height),
+                        ":f", n(frames), ":b", n(bytes), ":s", s(sha256))));
+    }
+
+    static Map<String, AttributeValue> itemOf(ModerationVerdict v) {
+        List<AttributeValue> labels = v.labels().stream().map(l -> AttributeValue.fromM(Map.of(
+                "name", s(l.name()),
+                "parentName", s(l.parentName()),
+                "confidence", AttributeValue.fromN(Double.toString(l.confidence()))))).toList();
+        return Map.of(
+                "action", s(v.action().name()),
+                "labels", AttributeValue.fromL(labels),
+                "modelVersion", s(v.modelVersion()),
+                "reason", s(v.reason()),
+                "checkedAt", s(v.checkedAt().toString()));
+    }
+
+    static ModerationVerdict verdictOf(Map<String, AttributeValue> m) {
+        List<ModerationLabel> labels = m.get("labels").l().stream().map(AttributeValue::m)
+                .map(l -> new ModerationLabel(l.get("name").s(), l.get("parentName").s(),
+                        Double.parseDouble(l.get("confidence").n())))
+                .toList();
+        return new ModerationVerdict(ModerationVerdict.Action.valueOf(m.get("action").s()), labels,
+                m.get("modelVersion").s(), m.get("reason").s(), Instant.parse(m.get("checkedAt").s()));
     }
 
     @Override

@@ -37,9 +37,33 @@ public final class S3Originals implements Originals {
 
     @Override
     public Optional<StoredObject> get(ImageId id) {
+        return read(ORIGINALS + id.value());
+    }
+
+    @Override
+    public void putQuarantine(ImageId id, byte[] bytes, String contentType) {
+        s3.putObject(b -> b.bucket(bucket).key(QUARANTINE + id.value()).contentType(contentType),
+                RequestBody.fromBytes(bytes));
+    }
+
+    @Override
+    public Optional<StoredObject> getQuarantine(ImageId id) {
+        return read(QUARANTINE + id.value());
+    }
+
+    @Override
+    public void deleteQuarantine(ImageId id) {
+        s3.deleteObject(b -> b.bucket(bucket).key(QUARANTINE + id.value()));
+    }
+
+    @Override
+    public void deleteMaster(ImageId id) {
+        s3.deleteObject(b -> b.bucket(bucket).key(ORIGINALS + id.value()));
+    }
+
+    private Optional<StoredObject> read(String key) {
         try {
-            var response = s3.getObject(b -> b.bucket(bucket).key(ORIGINALS + id.value()),
-                    ResponseTransformer.toBytes());
+            var response = s3.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes());
             var r = response.response();
             return Optional.of(new StoredObject(response.asByteArray(), r.contentType(), r.cacheControl(), r.eTag()));
         } catch (NoSuchKeyException e) {

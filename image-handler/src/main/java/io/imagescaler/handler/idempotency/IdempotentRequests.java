@@ -1,0 +1,98 @@
+package io.imagescaler.handler.idempotency;
+
+import io.imagescaler.handler.error.ImageScalerException.Conflict;
+import io.imagescaler.handler.error.ImageScalerException.IdempotencyKeyReused;
+import io.imagescaler.handler.error.ImageScalerException.InvalidRequest;
+import io.imagescaler.handler.storage.IdempotencyKeys;
+import io.imagescaler.spec.ImageId;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code Idempotency-Key} for requests that create an image: the first request with a key runs; a retry
+ * with the same body gets the first request's result (rebuilt from the image it created); the same key
+ * with another body is refused (422). Keys are scoped (per endpoint and owner) and remembered for
+ * 24 hours. A first request that fails releases its key, so a corrected retry may use it.
+ */
+public final class IdempotentRequests {
+    private static final Logger LOG = LoggerFactory.getLogger(IdempotentRequests.class);
+    /** How long a key is remembered. */
+    public static final Duration LIFETIME = Duration.ofHours(24);
+
+    private final IdempotencyKeys keys;
+    private final Clock clock;
+
+    public IdempotentRequests(IdempotencyKeys keys, Clock clock) {
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    /** A result, and whether it is the remembered result of an earlier request. */
+    public record Result<T>(T value, boolean replayed) {
+    }
+
+    /**
+     * @param scope  what the key is scoped to, e.g. {@code images#<owner>}
+     * @param first  runs the request (only when the key is new)
+     * @param idOf   the image the first run created
+     * @param replay rebuilds the answer for a retry from that image
+     */
+    public <T> Result<T> call(String scope, Optional<String> key, byte[] request, Supplier<T> first,
+                              Function<T, ImageId> idOf, Function<ImageId, T> replay) {
+        if (key.isEmpty()) {
+            return new Result<>(first.get(), false);
+        }
+        String k = key.get();
+        if (k.isEmpty() || k.length() > 255 || !k.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new InvalidRequest("Idempotency-Key must be 1 to 255 visible ASCII characters");
+        }
+        String scoped = scope + "#" + k;
+        String requestHash = sha256(request == null ? new byte[0] : request);
+        if (!keys.claim(scoped, requestHash, clock.instant().plus(LIFETIME))) {
+            IdempotencyKeys.Entry earlier = keys.get(scoped).orElseThrow(() -> new Conflict(
+                    "a request with this Idempotency-Key is being processed; retry shortly"));
+            if (!earlier.requestHash().equals(requestHash)) {
+                throw new IdempotencyKeyReused("this Idempotency-Key was used within the last 24 hours for a "
+                        + "different body; use a new key for a new request");
+            }
+            ImageId id = earlier.imageId().orElseThrow(() -> new Conflict(
+                    "the first request with this Idempotency-Key is still being processed; retry shortly"));
+            return new Result<>(replay.apply(id), true);
+        }
+        T result;
+        try {
+            result = first.get();
+        } catch (RuntimeException e) {
+            try {
+                keys.release(scoped);
+            } catch (RuntimeException releaseFailure) {
+                e.addSuppressed(releaseFailure);
+            }
+            throw e;
+        }
+        try {
+            keys.complete(scoped, idOf.apply(result));
+        } catch (RuntimeException e) {
+            // The result exists; releasing the key would let a retry create it twice. Retries see 409
+            // until the key expires, which is the lesser harm.
+            LOG.error("Idempotency-Key {} not completed: {}", k, e.toString());
+        }
+        return new Result<>(result, false);
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package io.imagescaler.handler.storage;
+
+import io.imagescaler.spec.ImageId;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Remembered {@code Idempotency-Key}s: which request (by hash) a key was first used for, and the image
+ * it created once that request finished. Entries expire (24 h by default).
+ */
+public interface IdempotencyKeys {
+
+    /** @param imageId empty while the first request is still running */
+    record Entry(String requestHash, Optional<ImageId> imageId) {
+    }
+
+    /** Records the key for this request if it is unused (or expired); false if it is taken. */
+    boolean claim(String key, String requestHash, Instant expiresAt);
+
+    /** The live entry of the key; expired entries are absent. */
+    Optional<Entry> get(String key);
+
+    /** The first request finished and created this image. */
+    void complete(String key, ImageId id);
+
+    /** The first request failed: the key may be used again. */
+    void release(String key);
+}

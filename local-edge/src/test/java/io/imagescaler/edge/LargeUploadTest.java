@@ -1,0 +1,326 @@
+package io.imagescaler.edge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import java.awt.image.BufferedImage;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Large uploads over HTTP: presigned multipart part URLs against S3Proxy, completion, the ObjectCreated
+ * event the edge delivers, and asynchronous processing. The default file is ~9 MB (two parts); set
+ * {@code -Dlarge.upload.mb=200} for a ≥ 200 MB run.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LargeUploadTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path data;
+    LocalEdge edge;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    void start() throws Exception {
+        // 60 MP so that the optional >= 200 MB noise image (52 MP) fits the pixel limit.
+        edge = LocalEdge.start(0, data, Map.of("MAX_LARGE_UPLOAD_BYTES", Long.toString(400L * 1024 * 1024),
+                "MAX_SOURCE_PIXELS", "60000000", "WEBHOOK_SECRET", "test-secret", "WEBHOOK_FIRST_BACKOFF_MS", "100"));
+    }
+
+    @AfterAll
+    void stop() {
+        if (edge != null) edge.close();
+    }
+
+    @Test
+    void aMultipartUploadThroughPresignedUrlsEndsReady() throws Exception {
+        int mb = Integer.getInteger("large.upload.mb", 9);
+        byte[] file = noisePng(mb);
+        long t0 = System.nanoTime();
+        JsonNode started = start(file.length);
+        String id = started.get("id").asText();
+        assertEquals("UPLOADING", started.get("status").asText());
+        long partSize = started.get("partSize").asLong();
+        assertTrue(partSize >= 8L * 1024 * 1024);
+        assertEquals((file.length + partSize - 1) / partSize, started.get("parts").size());
+
+        List<String> etags = putParts(started, file);
+        var completed = post("/v1/uploads/" + id + "/complete", completion(etags));
+        assertEquals(202, completed.statusCode(), completed.body());
+        assertEquals("PROCESSING", JSON.readTree(completed.body()).get("status").asText());
+
+        JsonNode done = awaitProcessed(id);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("large upload of %d bytes in %d parts: ready in %d ms%n", file.length, etags.size(), ms);
+        assertEquals("READY", done.get("status").asText(), done.toString());
+        assertEquals("image/png", done.get("contentType").asText());
+        assertEquals(file.length, done.get("bytes").asLong());
+        assertEquals(ModerationTest.sha256(file), done.get("sha256").asText());
+        assertEquals("ALLOW", done.get("moderation").get("action").asText());
+        var s3 = edge.wiring().clients().s3();
+        assertEquals(file.length, s3.headObject(b -> b.bucket("image-storage").key("originals/" + id)).contentLength());
+        assertEquals(0, s3.listObjectsV2(b -> b.bucket("image-storage").prefix("incoming/" + id)).keyCount());
+        var variant = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images/" + id + "/w_100.jpg"))
+                .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, variant.statusCode());
+
+        assertProblem(post("/v1/uploads/" + id + "/complete", completion(etags)), 409);   // completing twice
+    }
+
+    @Test
+    void a280MegapixelJpegIsProcessedAndServed() throws Exception {
+        Path huge = sharedTestdata().resolve("bad/jpeg-20000x14000-grey-sharp.jpg");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(huge), "../shared absent");
+        byte[] file = java.nio.file.Files.readAllBytes(huge);
+        JsonNode started = start(file.length);
+        String id = started.get("id").asText();
+        assertEquals(202, post("/v1/uploads/" + id + "/complete", completion(putParts(started, file))).statusCode());
+        JsonNode done = awaitProcessed(id);
+        assertEquals("READY", done.get("status").asText(), done.toString());
+        assertEquals(20000, done.get("width").asInt());
+        assertEquals(14000, done.get("height").asInt());
+        var variant = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images/" + id + "/w_800.jpg"))
+                .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, variant.statusCode());
+        BufferedImage img = ImageIO.read(new java.io.ByteArrayInputStream(variant.body()));
+        assertEquals(800, img.getWidth());
+        assertEquals(560, img.getHeight());
+    }
+
+    @Test
+    void badPartListsUnknownUploadsAndBadSizesAreClear4xx() throws Exception {
+        byte[] file = noisePng(9);
+        JsonNode started = start(file.length);
+        String id = started.get("id").asText();
+        List<String> etags = putParts(started, file);
+
+        assertProblem(post("/v1/uploads/" + id + "/complete", "{\"parts\":[]}"), 400);
+        assertProblem(post("/v1/uploads/" + id + "/complete", "not json"), 400);
+        assertProblem(post("/v1/uploads/" + id + "/complete", completion(etags.subList(0, 1))), 400);
+        List<String> swapped = new ArrayList<>(etags);
+        java.util.Collections.reverse(swapped);
+        ObjectNode reordered = JSON.createObjectNode();
+        var list = reordered.putArray("parts");
+        list.addObject().put("partNumber", 2).put("etag", swapped.get(0));
+        list.addObject().put("partNumber", 1).put("etag", swapped.get(1));
+        assertProblem(post("/v1/uploads/" + id + "/complete", reordered.toString()), 400);
+        assertProblem(post("/v1/uploads/" + id + "/complete", completion(List.of("\"0\"", "\"1\""))), 400);
+        assertProblem(post("/v1/uploads/" + "C".repeat(43) + "/complete", completion(etags)), 404);
+        assertProblem(post("/v1/uploads/nope/complete", completion(etags)), 404);
+        assertProblem(post("/v1/uploads", "{\"bytes\":0}"), 400);
+        assertProblem(post("/v1/uploads", "{\"bytes\":" + (401L * 1024 * 1024) + "}"), 413);
+
+        // After all that the right list still completes.
+        assertEquals(202, post("/v1/uploads/" + id + "/complete", completion(etags)).statusCode());
+        assertEquals("READY", awaitProcessed(id).get("status").asText());
+    }
+
+    @Test
+    void aLargeUploadThatIsNotAnImageEndsFailedAndTheUploaderIsToldByWebhookAndEmail() throws Exception {
+        List<Map<String, String>> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpServer hook = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        hook.createContext("/hook", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            calls.add(Map.of("body", body,
+                    "signature", exchange.getRequestHeaders().getFirst("X-ImageScaler-Signature"),
+                    "event", exchange.getRequestHeaders().getFirst("X-ImageScaler-Event")));
+            exchange.sendResponseHeaders(calls.size() == 1 ? 503 : 204, -1);   // the first attempt fails
+            exchange.close();
+        });
+        hook.start();
+        try {
+            byte[] junk = new byte[9 * 1024 * 1024];
+            new Random(7).nextBytes(junk);
+            String webhook = "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook";
+            assertProblem(post("/v1/uploads", "{\"bytes\":" + junk.length + ",\"webhook\":\"ftp://x/y\"}"), 400);
+            assertProblem(post("/v1/uploads", "{\"bytes\":" + junk.length + ",\"email\":\"not an address\"}"), 400);
+            var r = post("/v1/uploads", "{\"bytes\":" + junk.length + ",\"webhook\":\"" + webhook
+                    + "\",\"email\":\"owner@example.org\"}");
+            assertEquals(201, r.statusCode(), r.body());
+            JsonNode started = JSON.readTree(r.body());
+            String id = started.get("id").asText();
+            assertEquals(202, post("/v1/uploads/" + id + "/complete", completion(putParts(started, junk))).statusCode());
+            JsonNode done = awaitProcessed(id);
+            assertEquals("FAILED", done.get("status").asText());
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (calls.size() < 2 && System.nanoTime() < deadline) Thread.sleep(50);
+            assertEquals(2, calls.size(), "one failed attempt, one retry");
+            Map<String, String> call = calls.get(1);
+            JsonNode event = JSON.readTree(call.get("body"));
+            assertEquals("image.processed", event.get("event").asText());
+            assertEquals("image.processed", call.get("event"));
+            assertEquals(id, event.get("id").asText());
+            assertEquals("FAILED", event.get("status").asText());
+            String[] sig = call.get("signature").split(",");
+            String t = sig[0].substring(2);
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec("test-secret".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            String expected = HexFormat.of().formatHex(mac.doFinal((t + "." + call.get("body"))
+                    .getBytes(StandardCharsets.UTF_8)));
+            assertEquals("v1=" + expected, sig[1], "HMAC-SHA256 over <t>.<body> with the shared secret");
+
+            // The email went over SMTP to the edge's mail server.
+            while (edge.mail().received().isEmpty() && System.nanoTime() < deadline) Thread.sleep(50);
+            assertEquals(1, edge.mail().received().size());
+            var mail = edge.mail().received().getFirst();
+            assertEquals("owner@example.org", mail.getAllRecipients()[0].toString());
+            assertEquals("image-scaler: your upload is FAILED", mail.getSubject());
+            String text = mail.getContent().toString();
+            assertTrue(text.contains(id) && text.contains("Reason: Unsupported image type"), text);
+        } finally {
+            hook.stop(0);
+        }
+    }
+
+    @Test
+    void aLargeUploadThatIsNotAnImageEndsFailed() throws Exception {
+        byte[] junk = new byte[9 * 1024 * 1024];
+        new Random(7).nextBytes(junk);
+        JsonNode started = start(junk.length);
+        String id = started.get("id").asText();
+        assertEquals(202, post("/v1/uploads/" + id + "/complete", completion(putParts(started, junk))).statusCode());
+        JsonNode done = awaitProcessed(id);
+        assertEquals("FAILED", done.get("status").asText());
+        assertTrue(done.get("statusReason").asText().startsWith("Unsupported image type"), done.toString());
+        assertEquals(0, edge.wiring().clients().s3().listObjectsV2(b -> b.bucket("image-storage")
+                .prefix("incoming/" + id)).keyCount(), "the junk is deleted");
+        assertEquals(409, http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images/" + id
+                + "/w_10.png")).GET().build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+
+    @Test
+    void aRetriedStartWithTheSameKeyGetsTheSameUpload() throws Exception {
+        String body = "{\"bytes\":" + (20L * 1024 * 1024) + "}";
+        var first = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/uploads"))
+                .header("Authorization", bearer()).header("Idempotency-Key", "upload-1").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, first.statusCode(), first.body());
+        var retry = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/uploads"))
+                .header("Authorization", bearer()).header("Idempotency-Key", "upload-1").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, retry.statusCode(), retry.body());
+        assertEquals("true", retry.headers().firstValue("Idempotent-Replayed").orElseThrow());
+        JsonNode a = JSON.readTree(first.body());
+        JsonNode b = JSON.readTree(retry.body());
+        assertEquals(a.get("id"), b.get("id"));
+        assertEquals(a.get("uploadId"), b.get("uploadId"));
+        assertEquals(a.get("parts").size(), b.get("parts").size());
+        var other = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/uploads"))
+                .header("Authorization", bearer()).header("Idempotency-Key", "upload-1").POST(HttpRequest.BodyPublishers.ofString("{\"bytes\":5}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertProblem(other, 422);
+    }
+
+    /** $IMAGE_SCALER_SHARED_TESTDATA, else the first shared/testdata above the working directory. */
+    static Path sharedTestdata() {
+        String override = System.getenv("IMAGE_SCALER_SHARED_TESTDATA");
+        if (override != null) return Path.of(override);
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (java.nio.file.Files.isDirectory(p.resolve("shared/testdata"))) return p.resolve("shared/testdata");
+        }
+        return Path.of("/nonexistent");
+    }
+
+    private JsonNode start(long bytes) throws Exception {
+        var r = post("/v1/uploads", "{\"bytes\":" + bytes + "}");
+        assertEquals(201, r.statusCode(), r.body());
+        return JSON.readTree(r.body());
+    }
+
+    private List<String> putParts(JsonNode started, byte[] file) throws Exception {
+        long partSize = started.get("partSize").asLong();
+        List<String> etags = new ArrayList<>();
+        for (JsonNode part : started.get("parts")) {
+            int n = part.get("partNumber").asInt();
+            int from = (int) ((n - 1) * partSize);
+            int to = (int) Math.min(file.length, from + partSize);
+            URI url = URI.create(part.get("url").asText());
+            assertEquals("127.0.0.1", url.getHost(), "presigned against the local S3");
+            var r = http.send(HttpRequest.newBuilder(url)
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(Arrays.copyOfRange(file, from, to))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            etags.add(r.headers().firstValue("ETag").orElseThrow());
+        }
+        return etags;
+    }
+
+    private static String completion(List<String> etags) {
+        ObjectNode body = JSON.createObjectNode();
+        var parts = body.putArray("parts");
+        for (int i = 0; i < etags.size(); i++) {
+            parts.addObject().put("partNumber", i + 1).put("etag", etags.get(i));
+        }
+        return body.toString();
+    }
+
+    private JsonNode awaitProcessed(String id) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (true) {
+            var r = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images/" + id + "/metadata"))
+                    .header("Authorization", bearer()).GET().build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode record = JSON.readTree(r.body());
+            if (!"PROCESSING".equals(record.path("status").asText())) return record;
+            if (System.nanoTime() > deadline) throw new AssertionError("still PROCESSING: " + record);
+            Thread.sleep(100);
+        }
+    }
+
+    /** As the local dev user. */
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + path)).header("Authorization", bearer())
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String bearer() throws Exception {
+        return "Bearer " + java.nio.file.Files.readString(edge.issuer().tokenFile(
+                io.imagescaler.edge.access.DevIssuer.USER));
+    }
+
+    private static void assertProblem(HttpResponse<String> r, int status) {
+        assertEquals(status, r.statusCode(), r.body());
+        assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElseThrow());
+    }
+
+    /** An RGBA noise PNG of about {@code mb} MiB (noise does not compress). */
+    static byte[] noisePng(int mb) throws Exception {
+        int side = (int) Math.sqrt(mb * 1024.0 * 1024 / 4);
+        BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_INT_ARGB);
+        Random random = new Random(mb);
+        int[] row = new int[side];
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) row[x] = random.nextInt() | 0x80000000;
+            img.setRGB(0, y, side, 1, row, 0, side);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(mb * 1024 * 1024 + 1024);
+        ImageIO.write(img, "png", out);
+        return out.toByteArray();
+    }
+}
