@@ -77,7 +77,7 @@ class MobileClientTest {
     @Test
     void picksThePresetForTheScreenRendersOnceThenServesFromBucketAndDeviceCache() throws Exception {
         Path phone = work.resolve("phone-cache");
-        Run first = mobile(base(phone, "--width", "390", "--dpr", "3", dice));
+        Run first = mobile(base(phone, "--width", "390", "--dpr", "3", "--", dice));
         assertEquals(0, first.exit(), first.err());
         assertTrue(first.out().contains("390 dp x 3.0 = 1170 px -> p_hero.webp"), first.out());
         assertTrue(first.out().contains("-> 200 image/webp") && first.out().contains("from the handler (rendered now)")
@@ -88,12 +88,12 @@ class MobileClientTest {
         assertTrue(shown != null && shown.getWidth() > 0, "a decodable WebP");
 
         // Same phone again: the ETag goes out, a 304 comes back, the cached bytes are shown.
-        Run again = mobile(base(phone, "--width", "390", "--dpr", "3", dice));
+        Run again = mobile(base(phone, "--width", "390", "--dpr", "3", "--", dice));
         assertTrue(again.out().contains("-> 304") && again.out().contains("the device cache"), again.out());
 
         // Another phone (empty cache): the variant now comes from the generated bucket, no render.
         long before = edge.server().handlerInvocations();
-        Run other = mobile(base(work.resolve("other-cache"), "--width", "430", "--dpr", "3", dice));
+        Run other = mobile(base(work.resolve("other-cache"), "--width", "430", "--dpr", "3", "--", dice));
         assertTrue(other.out().contains("from the generated bucket (X-Cache: Hit from generated bucket)"), other.out());
         assertEquals(before, edge.server().handlerInvocations(), "served without calling the handler");
     }
@@ -102,7 +102,7 @@ class MobileClientTest {
     void followsTheRedirectOfAVariantTooBigForOneResponse() throws Exception {
         // 400 dp x 2 = 800 px -> w_960 on this ladder; as PNG the 800 px dice is ~200 KB > the 100 KB limit.
         Run run = mobile(base(work.resolve("c"), "--width", "400", "--dpr", "2", "--ladder", "320,640,960",
-                "--format", "png", dice));
+                "--format", "png", "--", dice));
         assertEquals(0, run.exit(), run.out() + run.err());
         assertTrue(run.out().contains("-> w_960.png"), run.out());
         assertTrue(run.out().contains("[302 -> same URL again (stored, too big for one response)]")
@@ -158,7 +158,7 @@ class MobileClientTest {
         });
         flaky.start();
         try {
-            String[] args = base(work.resolve("flaky"), "--width", "360", "--dpr", "1", "--unsigned", image);
+            String[] args = base(work.resolve("flaky"), "--width", "360", "--dpr", "1", "--unsigned", "--", image);
             args[1] = "http://127.0.0.1:" + flaky.getAddress().getPort();
             Run run = mobile(args);
             assertEquals(0, run.exit(), run.out() + run.err());
@@ -169,7 +169,7 @@ class MobileClientTest {
             // Giving up is an answer too: with one attempt the cut-off connection is reported, not hidden.
             seen.set(0);
             String[] once = base(work.resolve("flaky2"), "--width", "360", "--dpr", "1", "--unsigned",
-                    "--attempts", "1", image);
+                    "--attempts", "1", "--", image);
             once[1] = args[1];
             Run failed = mobile(once);
             assertEquals(2, failed.exit());

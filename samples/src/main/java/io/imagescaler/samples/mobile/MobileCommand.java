@@ -66,7 +66,7 @@ public final class MobileCommand implements Callable<Integer> {
     @Option(names = "--backoff-ms", defaultValue = "200", description = "first pause between tries; doubles each time")
     long backoffMs;
 
-    @Parameters(arity = "1..*", paramLabel = "ID", description = "image ids")
+    @Parameters(arity = "1..*", paramLabel = "ID", description = "image ids (after '--' when one begins with '-')")
     List<String> ids;
 
     @CommandLine.Spec
@@ -121,7 +121,16 @@ public final class MobileCommand implements Callable<Integer> {
     }
 
     public static CommandLine commandLine() {
-        return new CommandLine(new MobileCommand()).setExecutionExceptionHandler((e, cli, parsed) -> {
+        // Image ids are URL-safe base64 and may begin with '-' ("-Vx3..."): never read one as an option cluster
+        // (-V would print the version and exit 0); such ids go after "--".
+        return new CommandLine(new MobileCommand()).setPosixClusteredShortOptionsAllowed(false)
+                .setParameterExceptionHandler((e, args) -> {
+                    e.getCommandLine().getErr().println("mobile: " + e.getMessage()
+                            + " (image ids that begin with '-' go after '--': mobile [options] -- ID...)");
+                    e.getCommandLine().getErr().flush();
+                    return 2;
+                })
+                .setExecutionExceptionHandler((e, cli, parsed) -> {
             cli.getErr().println("mobile: " + e.getMessage());
             cli.getErr().flush();
             return 2;
