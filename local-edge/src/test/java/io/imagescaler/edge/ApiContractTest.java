@@ -181,8 +181,8 @@ class ApiContractTest {
         Set<String> documented = documentedStatuses();
         documented.remove(regionalWaf ? "POST /v1/images 400" : "POST /v1/images 403");
         System.out.println("NOTE: " + (regionalWaf ? "the regional WAF blocks empty uploads; the handler's 400 for"
-                + " them is not reachable through this edge" : "this edge runs no regional WAF; its 403 is not"
-                + " exercised"));
+                + " them is not reachable through this edge" : "the empty upload reached the handler (400); the regional"
+                + " WAF's 403 is not exercised"));
         if (!enforced) {
             documented.removeIf(s -> s.endsWith(" 403") && s.startsWith("GET /v1/images/{id}/")
                     && !s.contains("metadata"));
