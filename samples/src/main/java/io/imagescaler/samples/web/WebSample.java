@@ -169,6 +169,8 @@ public final class WebSample implements AutoCloseable, Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // the sample ships no logging backend; Javalin's own logs are not what a developer copies this for
+        System.setProperty("slf4j.internal.verbosity", "ERROR");
         System.exit(new CommandLine(new WebSample()).execute(args));
     }
 }
