@@ -77,6 +77,8 @@ public final class EdgeServer implements AutoCloseable {
             config.jetty.port = port;
             config.http.maxRequestSize = maxBodyBytes;
             config.startup.showJavalinBanner = false;
+            // Registered before the catch-all, so it wins: the API's own description (samples/README.md).
+            config.routes.addHttpHandler(HandlerType.GET, ApiDocument.PATH, ApiDocument::serve);
             for (HandlerType method : new HandlerType[] {HandlerType.GET, HandlerType.HEAD, HandlerType.POST,
                     HandlerType.PUT, HandlerType.DELETE, HandlerType.PATCH, HandlerType.OPTIONS}) {
                 config.routes.addHttpHandler(method, "/<path>", this::serve);
