@@ -51,7 +51,9 @@ class LargeUploadTest {
     void start() throws Exception {
         // 60 MP so that the optional >= 200 MB noise image (52 MP) fits the pixel limit.
         edge = LocalEdge.start(0, data, Map.of("MAX_LARGE_UPLOAD_BYTES", Long.toString(400L * 1024 * 1024),
-                "MAX_SOURCE_PIXELS", "60000000", "WEBHOOK_SECRET", "test-secret", "WEBHOOK_FIRST_BACKOFF_MS", "100"));
+                "MAX_SOURCE_PIXELS", "60000000", "WEBHOOK_SECRET", "test-secret", "WEBHOOK_FIRST_BACKOFF_MS", "100",
+                // signed URLs are tested in SignedUrlsAtTheEdgeTest; here they would only add noise
+                "REQUIRE_SIGNED_URLS", "false"));
     }
 
     @AfterAll
