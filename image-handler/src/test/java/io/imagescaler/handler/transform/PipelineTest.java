@@ -159,11 +159,24 @@ class PipelineTest {
     }
 
     @Test
-    void sixteenBitIsReducedByRounding() {
-        Mat out = TestImages.decode(render(TestImages.image("png-16bit-rgba-pngsuite-basn6a16.png"), "full",
-                ImageFormat.PNG).bytes());
+    void sixteenBitIsReducedByRounding() throws IOException {
+        byte[] src = TestImages.image("png-16bit-rgba-pngsuite-basn6a16.png");
+        Mat out = TestImages.decode(render(src, "full", ImageFormat.PNG).bytes());
         assertEquals(0, out.depth());
         assertEquals(4, out.channels());
+        // Every 8-bit sample is the 16-bit one divided by 257 and rounded (colour where alpha > 0).
+        var raster = ImageIO.read(new java.io.ByteArrayInputStream(src)).getRaster();
+        try (UByteIndexer idx = out.createIndexer()) {
+            for (int y = 0; y < 32; y += 3) {
+                for (int x = 0; x < 32; x += 3) {
+                    int alpha16 = raster.getSample(x, y, 3);
+                    assertEquals(Math.round(alpha16 / 257.0), idx.get(y, x, 3), 1, "alpha at " + x + "," + y);
+                    if (alpha16 > 0) {
+                        assertEquals(Math.round(raster.getSample(x, y, 0) / 257.0), idx.get(y, x, 2), 1, "red at " + x + "," + y);
+                    }
+                }
+            }
+        }
     }
 
     @Test
