@@ -2,7 +2,9 @@
 # The engine bench: each workload of issue 3 in the engine (one JVM per workload, one thread) and in
 # sharp (one node process per workload, concurrency 1, cache off), on the same files, same machine,
 # same run. Prints one line per workload:
-#   W1-jpeg java_ms=… sharp_ms=… ratio=… java_rss_mb=… sharp_rss_mb=…
+#   W1-jpeg java_ms=… sharp_ms=… ratio=… java_rss_mb=… sharp_rss_mb=… cpu_ratio=…
+# ratio compares median wall times; cpu_ratio compares median process CPU times per image, which a
+# busy machine disturbs much less (both runtimes' own GC and JIT threads included).
 # Usage: bench/run.sh [testdata-dir]   (default ../shared/testdata; needs node + npm for sharp)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,9 +26,12 @@ run() { # label workload files...
   s=$(node bench/sharp/bench.js "$workload" "$@" | tail -1)
   local jm sm
   jm=$(sed -E 's/.*java_ms=([0-9.]+).*/\1/' <<<"$j"); sm=$(sed -E 's/.*sharp_ms=([0-9.]+).*/\1/' <<<"$s")
-  printf '%s java_ms=%s sharp_ms=%s ratio=%s java_rss_mb=%s sharp_rss_mb=%s\n' "$label" "$jm" "$sm" \
+  local jc sc
+  jc=$(sed -E 's/.*java_cpu_ms=([0-9.]+).*/\1/' <<<"$j"); sc=$(sed -E 's/.*sharp_cpu_ms=([0-9.]+).*/\1/' <<<"$s")
+  printf '%s java_ms=%s sharp_ms=%s ratio=%s java_rss_mb=%s sharp_rss_mb=%s cpu_ratio=%s\n' "$label" "$jm" "$sm" \
     "$(awk -v a="$jm" -v b="$sm" 'BEGIN{printf "%.2f", a/b}')" \
-    "$(sed -E 's/.*java_rss_mb=([0-9]+).*/\1/' <<<"$j")" "$(sed -E 's/.*sharp_rss_mb=([0-9]+).*/\1/' <<<"$s")"
+    "$(sed -E 's/.*java_rss_mb=([0-9]+).*/\1/' <<<"$j")" "$(sed -E 's/.*sharp_rss_mb=([0-9]+).*/\1/' <<<"$s")" \
+    "$(awk -v a="$jc" -v b="$sc" 'BEGIN{printf "%.2f", a/b}')"
 }
 
 run W1-jpeg W1_JPEG "${photos[@]}"

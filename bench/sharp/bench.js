@@ -1,5 +1,6 @@
 // The peer of bench/src/main/java/.../EngineBench.java: the same workloads with sharp (libvips),
-// one thread, no operation cache, buffers in and out. Prints: sharp_ms=<median> sharp_rss_mb=<peak RSS>
+// one thread, no operation cache, buffers in and out.
+// Prints: sharp_ms=<median> sharp_rss_mb=<peak RSS> sharp_cpu_ms=<median process CPU time>
 'use strict';
 const fs = require('fs');
 const sharp = require('sharp');
@@ -28,18 +29,23 @@ async function main() {
   const sources = files.map((f) => fs.readFileSync(f));
   for (const src of sources) for (let i = 0; i < warmup; i++) await make(sharp(src)).toBuffer();
   const ms = [];
+  const cpuMs = [];
   let bytes = 0;
   for (let r = 0; r < runs; r++) {
     for (const src of sources) {
+      const c0 = process.cpuUsage();
       const t0 = process.hrtime.bigint();
       const out = await make(sharp(src)).toBuffer();
       ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      const c = process.cpuUsage(c0);
+      cpuMs.push((c.user + c.system) / 1000);
       bytes += out.length;
     }
   }
   ms.sort((a, b) => a - b);
+  cpuMs.sort((a, b) => a - b);
   const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-  console.log(`sharp_ms=${ms[Math.floor(ms.length / 2)].toFixed(1)} sharp_rss_mb=${rssMb} images=${sources.length} runs=${runs} bytes=${Math.round(bytes / runs)}`);
+  console.log(`sharp_ms=${ms[Math.floor(ms.length / 2)].toFixed(1)} sharp_rss_mb=${rssMb} sharp_cpu_ms=${cpuMs[Math.floor(cpuMs.length / 2)].toFixed(1)} images=${sources.length} runs=${runs} bytes=${Math.round(bytes / runs)}`);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -55,6 +55,11 @@ public final class EngineBench implements Runnable {
     @Option(names = "--runs", defaultValue = "15", description = "timed runs per image")
     int runs;
 
+    @Option(names = "--stages", description = "also print the median time of each render stage")
+    boolean stages;
+
+    private final java.util.Map<String, List<Double>> stageMillis = new java.util.TreeMap<>();
+
     @Override
     public void run() {
         opencv_core.setNumThreads(1);
@@ -67,23 +72,44 @@ public final class EngineBench implements Runnable {
             }
         }
         List<Double> millis = new ArrayList<>();
+        List<Double> cpuMillis = new ArrayList<>();
         long sink = 0;
         for (int r = 0; r < runs; r++) {
             for (byte[] src : sources) {
+                long c0 = processCpuNanos();
                 long t0 = System.nanoTime();
                 sink += once(engine, src, spec);
                 millis.add((System.nanoTime() - t0) / 1e6);
+                cpuMillis.add((processCpuNanos() - c0) / 1e6);
             }
         }
-        double[] sorted = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        double median = sorted[sorted.length / 2];
-        System.out.printf(Locale.ROOT, "java_ms=%.1f java_rss_mb=%d images=%d runs=%d bytes=%d%n", median,
-                peakRssMb(), sources.size(), runs, sink / runs);
+        double median = median(millis);
+        if (stages) {
+            stageMillis.forEach((stage, ms) -> System.out.printf(Locale.ROOT, "stage %s ms=%.1f%n", stage,
+                    ms.stream().mapToDouble(Double::doubleValue).sorted().toArray()[ms.size() / 2]));
+        }
+        System.out.printf(Locale.ROOT, "java_ms=%.1f java_rss_mb=%d java_cpu_ms=%.1f images=%d runs=%d bytes=%d%n",
+                median, peakRssMb(), median(cpuMillis), sources.size(), runs, sink / runs);
     }
 
     private int once(Pipeline engine, byte[] src, TransformSpec spec) {
         SourceInfo info = engine.probe(src, Limits.DEFAULT);
-        return engine.render(src, info, spec, workload.format, Limits.DEFAULT).bytes().length;
+        var rendered = engine.render(src, info, spec, workload.format, Limits.DEFAULT);
+        rendered.timings().asMap().forEach((stage, ms) -> stageMillis.computeIfAbsent(stage, k -> new ArrayList<>()).add(ms));
+        return rendered.bytes().length;
+    }
+
+    private static double median(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).sorted().toArray()[values.size() / 2];
+    }
+
+    /**
+     * CPU time of the whole process (render, GC, JIT), the same measure as node's process.cpuUsage():
+     * on a busy machine wall time mostly measures the neighbours, CPU time much less so.
+     */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** VmHWM: the process's peak resident set, what a Lambda's memory setting has to cover. */

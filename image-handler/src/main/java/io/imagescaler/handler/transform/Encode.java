@@ -2,10 +2,8 @@ package io.imagescaler.handler.transform;
 
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_COMPRESSION;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_FILTER;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_FILTER_NONE;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_STRATEGY;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_STRATEGY_DEFAULT;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_STRATEGY_RLE;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_WEBP_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 
@@ -20,7 +18,14 @@ import org.bytedeco.javacpp.IntPointer;
  */
 final class Encode implements Step {
     static final int DEFAULT_QUALITY = 80;
-    /** zlib level 6, default strategy, no row filters: sharp's default PNG settings. */
+    /**
+     * zlib's run-length strategy with libpng's adaptive row filters. sharp's default (level 6, no
+     * filters) is fast in sharp because its zlib-ng is; with the stock zlib bundled here it took 2-3x
+     * sharp's encode time. Filtered rows turn smooth areas into runs, which Z_RLE codes at a
+     * fraction of the cost: measured on the test PNGs resized to 400 px, 49 KB / 76 KB / 277 KB in
+     * about 4 ms / 8 ms / 12 ms, against level 6 unfiltered 55 KB / 102 KB / 234 KB in 16 / 11 / 34 ms,
+     * and sharp's 57 KB / 111 KB / 298 KB. Flat graphics lose a little against full deflate.
+     */
     static final int PNG_LEVEL = 6;
 
     @Override
@@ -40,8 +45,7 @@ final class Encode implements Step {
             }
             case PNG -> {
                 extension = ".png";
-                params = new int[] {IMWRITE_PNG_COMPRESSION, PNG_LEVEL, IMWRITE_PNG_STRATEGY, IMWRITE_PNG_STRATEGY_DEFAULT,
-                    IMWRITE_PNG_FILTER, IMWRITE_PNG_FILTER_NONE};
+                params = new int[] {IMWRITE_PNG_COMPRESSION, PNG_LEVEL, IMWRITE_PNG_STRATEGY, IMWRITE_PNG_STRATEGY_RLE};
             }
             case WEBP -> {
                 extension = ".webp";
