@@ -4,7 +4,9 @@
 # same run. Prints one line per workload:
 #   W1-jpeg java_ms=… sharp_ms=… ratio=… java_rss_mb=… sharp_rss_mb=… cpu_ratio=…
 # ratio compares median wall times; cpu_ratio compares median process CPU times per image, which a
-# busy machine disturbs much less (both runtimes' own GC and JIT threads included).
+# busy machine disturbs much less (both runtimes' own GC and JIT threads included). For the JPEG
+# workloads a second sharp run with fastShrinkOnLoad off (it then decodes at the same scale as the
+# engine) is printed as exact_ratio; sharp's default decodes JPEGs at up to 2x smaller scale.
 # Usage: bench/run.sh [testdata-dir]   (default ../shared/testdata; needs node + npm for sharp)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +26,13 @@ run() { # label workload files...
   local j s
   j=$(java "${JAVA_OPTS[@]}" -jar bench/target/bench.jar "$workload" "$@" 2>/dev/null | tail -1)
   s=$(node bench/sharp/bench.js "$workload" "$@" | tail -1)
+  local exact=""
+  if [[ $workload == W1_* || $workload == W3 ]]; then
+    local x xm
+    x=$(node bench/sharp/bench.js "$workload" "$@" --exact-shrink | tail -1)
+    xm=$(sed -E 's/.*sharp_ms=([0-9.]+).*/\1/' <<<"$x")
+    exact=" exact_ratio=$(awk -v a="$(sed -E 's/.*java_ms=([0-9.]+).*/\1/' <<<"$j")" -v b="$xm" 'BEGIN{printf "%.2f", a/b}')"
+  fi
   local jm sm
   jm=$(sed -E 's/.*java_ms=([0-9.]+).*/\1/' <<<"$j"); sm=$(sed -E 's/.*sharp_ms=([0-9.]+).*/\1/' <<<"$s")
   local jc sc
@@ -31,7 +40,7 @@ run() { # label workload files...
   printf '%s java_ms=%s sharp_ms=%s ratio=%s java_rss_mb=%s sharp_rss_mb=%s cpu_ratio=%s\n' "$label" "$jm" "$sm" \
     "$(awk -v a="$jm" -v b="$sm" 'BEGIN{printf "%.2f", a/b}')" \
     "$(sed -E 's/.*java_rss_mb=([0-9]+).*/\1/' <<<"$j")" "$(sed -E 's/.*sharp_rss_mb=([0-9]+).*/\1/' <<<"$s")" \
-    "$(awk -v a="$jc" -v b="$sc" 'BEGIN{printf "%.2f", a/b}')"
+    "$(awk -v a="$jc" -v b="$sc" 'BEGIN{printf "%.2f", a/b}')$exact"
 }
 
 run W1-jpeg W1_JPEG "${photos[@]}"
