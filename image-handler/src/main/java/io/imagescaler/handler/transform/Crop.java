@@ -25,6 +25,13 @@ final class Crop implements Step {
         }
         cw = Math.min(cw, w);
         ch = Math.min(ch, h);
+        if (job.cropWindow == null) {
+            job.cropWindow = window(job, w, h, cw, ch);
+        }
+        job.pixels = job.pixels.apply(job.cropWindow).clone();
+    }
+
+    private static Rect window(RenderJob job, int w, int h, int cw, int ch) {
         int x;
         int y;
         switch (job.spec.position()) {
@@ -43,7 +50,7 @@ final class Crop implements Step {
                 y = p.startsWith("N") ? 0 : p.startsWith("S") ? h - ch : (h - ch) / 2;
             }
         }
-        job.pixels = job.pixels.apply(new Rect(x, y, cw, ch)).clone();
+        return new Rect(x, y, cw, ch);
     }
 
     private static int clamp(int v, int max) {

@@ -28,6 +28,10 @@ final class Encode implements Step {
      */
     static final int PNG_LEVEL = 6;
 
+    int quality(RenderJob job) {
+        return job.spec.quality() > 0 ? job.spec.quality() : DEFAULT_QUALITY;
+    }
+
     @Override
     public String stage() {
         return "encode";
@@ -35,7 +39,7 @@ final class Encode implements Step {
 
     @Override
     public void apply(RenderJob job) {
-        int quality = job.spec.quality() > 0 ? job.spec.quality() : DEFAULT_QUALITY;
+        int quality = quality(job);
         String extension;
         int[] params;
         switch (job.format) {
@@ -52,7 +56,7 @@ final class Encode implements Step {
                 params = new int[] {IMWRITE_WEBP_QUALITY, quality};
             }
             case GIF -> {
-                // OpenCV's GIF encoder: a still, palette-quantised; animations are not re-encoded yet.
+                // OpenCV's GIF encoder, palette-quantised (animations are encoded by Animation).
                 extension = ".gif";
                 params = new int[0];
             }

@@ -4,6 +4,7 @@ import io.imagescaler.handler.transform.probe.Header;
 import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.TransformSpec;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
 
 /**
  * The state of one render as it moves through the steps: what was asked, what the header said, the
@@ -21,6 +22,8 @@ final class RenderJob {
     boolean colourManaged;
     Mat pixels;
     byte[] encoded;
+    /** The window {@link Crop} cut; the frames of an animation after the first reuse it. */
+    Rect cropWindow;
 
     RenderJob(byte[] source, Header header, TransformSpec spec, ImageFormat format, Limits limits, Geometry geometry) {
         this.source = source;
@@ -29,6 +32,14 @@ final class RenderJob {
         this.format = format;
         this.limits = limits;
         this.geometry = geometry;
+    }
+
+    /** The same request for one frame of an animation, starting from that frame's pixels. */
+    RenderJob forFrame(Mat frame) {
+        RenderJob job = new RenderJob(source, header, spec, format, limits, geometry);
+        job.pixels = frame;
+        job.cropWindow = cropWindow;
+        return job;
     }
 
     int width() {

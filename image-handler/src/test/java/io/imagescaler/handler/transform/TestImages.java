@@ -60,4 +60,16 @@ final class TestImages {
     static Mat decode(byte[] encoded) {
         return imdecode(new Mat(encoded), IMREAD_UNCHANGED);
     }
+
+    /** Mean absolute difference per channel value of two images of the same size and type. */
+    static double meanAbsDiff(Mat a, Mat b) {
+        Mat diff = new Mat();
+        org.bytedeco.opencv.global.opencv_core.absdiff(a, b, diff);
+        org.bytedeco.opencv.opencv_core.Scalar mean = org.bytedeco.opencv.global.opencv_core.mean(diff);
+        double sum = 0;
+        for (int c = 0; c < a.channels(); c++) {
+            sum += mean.get(c);
+        }
+        return sum / a.channels();
+    }
 }
