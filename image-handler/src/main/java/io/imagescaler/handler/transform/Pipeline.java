@@ -5,7 +5,9 @@ import io.imagescaler.handler.transform.probe.Header;
 import io.imagescaler.handler.transform.probe.HeaderProbe;
 import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.TransformSpec;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 
 /**
@@ -35,21 +37,39 @@ public final class Pipeline implements TransformEngine {
         return checkedHeader(source, limits).info();
     }
 
+    /**
+     * The steps as the stages that Server-Timing and the trace report: consecutive steps that share a
+     * stage name (orient, resize, crop, pad, rotate are all "resize") run as one timed stage.
+     */
+    private static final List<Map.Entry<String, List<Step>>> STAGES = stages(STEPS);
+
     @Override
     public Rendered render(byte[] source, SourceInfo info, TransformSpec spec, ImageFormat format, Limits limits) {
-        long t0 = System.nanoTime();
-        Header header = checkedHeader(source, limits);
-        Geometry geometry = Geometry.plan(header.info().displayWidth(), header.info().displayHeight(), spec, limits);
-        RenderJob job = new RenderJob(source, header, spec, format, limits, geometry);
-        job.timings.record("probe", (System.nanoTime() - t0) / 1e6);
+        StageTimings timings = new StageTimings();
+        RenderJob job = timings.time("probe", () -> {
+            Header header = checkedHeader(source, limits);
+            Geometry geometry = Geometry.plan(header.info().displayWidth(), header.info().displayHeight(), spec,
+                    limits);
+            return new RenderJob(source, header, spec, format, limits, geometry);
+        });
+        job.timings.addAll(timings);
         try (PointerScope scope = new PointerScope()) {
-            for (Step step : STEPS) {
-                long t = System.nanoTime();
-                step.apply(job);
-                job.timings.record(step.stage(), (System.nanoTime() - t) / 1e6);
+            for (Map.Entry<String, List<Step>> stage : STAGES) {
+                job.timings.time(stage.getKey(), () -> stage.getValue().forEach(step -> step.apply(job)));
             }
             return new Rendered(job.encoded, format, job.width(), job.height(), job.timings);
         }
+    }
+
+    private static List<Map.Entry<String, List<Step>>> stages(List<Step> steps) {
+        List<Map.Entry<String, List<Step>>> stages = new ArrayList<>();
+        for (Step step : steps) {
+            if (stages.isEmpty() || !stages.getLast().getKey().equals(step.stage())) {
+                stages.add(Map.entry(step.stage(), new ArrayList<>()));
+            }
+            stages.getLast().getValue().add(step);
+        }
+        return stages.stream().map(e -> Map.entry(e.getKey(), List.copyOf(e.getValue()))).toList();
     }
 
     private static Header checkedHeader(byte[] source, Limits limits) {
