@@ -82,6 +82,19 @@ public final class XRayTracer implements Tracer {
         return "X-Ray to udp " + daemonAddress + (insideLambda ? " (subsegments of Lambda's segment)" : "");
     }
 
+    /**
+     * Ends a subsegment and makes its parent current again. The no-argument form does that; the form that
+     * takes the subsegment ends it but leaves the thread's context on it (it is meant for other threads), so
+     * it is only the fallback when spans were closed out of order.
+     */
+    private void endSubsegment(Subsegment sub) {
+        if (recorder.getTraceEntity() == sub) {
+            recorder.endSubsegment();
+        } else {
+            recorder.endSubsegment(sub);
+        }
+    }
+
     private final class XRayTrace implements Trace {
         private final Entity top;
 
@@ -100,7 +113,7 @@ public final class XRayTracer implements Tracer {
 
                 @Override
                 public void close() {
-                    recorder.endSubsegment(sub);
+                    endSubsegment(sub);
                 }
             };
         }
@@ -133,7 +146,7 @@ public final class XRayTracer implements Tracer {
                 top.setError(true);
             }
             if (top instanceof Subsegment sub) {
-                recorder.endSubsegment(sub);
+                endSubsegment(sub);
             } else {
                 recorder.endSegment();
             }
