@@ -52,12 +52,18 @@ public final class Telemetry implements AutoCloseable {
                 .addKeyValue("operation", r.operation())
                 .addKeyValue("status", r.status())
                 .addKeyValue("latencyMs", Math.round(r.latencyMillis() * 10) / 10.0)
-                .addKeyValue("durationsMs", r.stageMillis());
+                .addKeyValue("durationsMs", rounded(r.stageMillis()));
         if (r.transform().isPresent()) line = line.addKeyValue("transform", r.transform().get());
         if (r.cacheHit().isPresent()) line = line.addKeyValue("cache", r.cacheHit().get() ? "hit" : "miss");
         line.log("{} answered {} in {} ms", r.operation(), r.status(), String.format(java.util.Locale.ROOT, "%.1f",
                 r.latencyMillis()));
         metrics.ifPresent(m -> m.emit(r));
+    }
+
+    private static java.util.Map<String, Double> rounded(java.util.Map<String, Double> millis) {
+        java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+        millis.forEach((stage, ms) -> out.put(stage, Math.round(ms * 10) / 10.0));
+        return out;
     }
 
     @Override

@@ -3,6 +3,8 @@ package io.imagescaler.handler.tracing.aws;
 import com.amazonaws.xray.AWSXRayRecorder;
 import com.amazonaws.xray.AWSXRayRecorderBuilder;
 import com.amazonaws.xray.config.DaemonConfiguration;
+import com.amazonaws.xray.contexts.LambdaSegmentContext;
+import com.amazonaws.xray.contexts.SegmentContextResolverChain;
 import com.amazonaws.xray.emitters.UDPEmitter;
 import com.amazonaws.xray.entities.Entity;
 import com.amazonaws.xray.entities.Segment;
@@ -45,7 +47,14 @@ public final class XRayTracer implements Tracer {
         DaemonConfiguration daemon = new DaemonConfiguration();
         daemon.setDaemonAddress(daemonAddress);
         try {
-            AWSXRayRecorder recorder = AWSXRayRecorderBuilder.standard()
+            AWSXRayRecorderBuilder builder = AWSXRayRecorderBuilder.standard();
+            if (insideLambda) {
+                // Said here, not left to the SDK's own LAMBDA_TASK_ROOT check: the configuration decides.
+                SegmentContextResolverChain lambda = new SegmentContextResolverChain();
+                lambda.addResolver(LambdaSegmentContext::new);
+                builder.withSegmentContextResolverChain(lambda);
+            }
+            AWSXRayRecorder recorder = builder
                     .withEmitter(new UDPEmitter(daemon))
                     .withSamplingStrategy(new AllSamplingStrategy())
                     // SDK calls outside a request (start-up priming, provisioning) simply go untraced.

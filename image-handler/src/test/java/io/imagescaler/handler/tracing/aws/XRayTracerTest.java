@@ -121,6 +121,38 @@ class XRayTracerTest {
         assertThrows(SocketTimeoutException.class, this::receive);
     }
 
+    @Test
+    void insideLambdaARequestIsASubsegmentOfLambdasSegment() throws Exception {
+        // The Lambda runtime hands each invocation's trace header over in this system property.
+        String property = "com.amazonaws.xray.traceHeader";
+        String before = System.getProperty(property);
+        System.setProperty(property, "Root=" + ROOT + ";Parent=a1b2c3d4e5f60718;Sampled=1");
+        try {
+            XRayTracer lambda = XRayTracer.toDaemon("127.0.0.1:" + daemon.getLocalPort(), true);
+            Trace trace = lambda.begin("image-handler", Optional.empty());
+            assertEquals(Optional.of(ROOT), trace.traceId());
+            trace.annotate("image_id", "abc");
+            trace.open("decode").close();
+            trace.end(200);
+
+            JsonNode handler = null;
+            for (int i = 0; i < 4 && handler == null; i++) {
+                JsonNode document = JSON.readTree(receive().split("\n", 2)[1]);
+                if (document.get("name").asText().equals("image-handler")) handler = document;
+            }
+            assertTrue(handler != null, "the request's subsegment was sent");
+            assertEquals("subsegment", handler.get("type").asText(), "sent on its own, as Lambda's segment is not ours");
+            assertEquals(ROOT, handler.get("trace_id").asText());
+            assertEquals("a1b2c3d4e5f60718", handler.get("parent_id").asText(), "a child of Lambda's segment");
+            assertEquals("abc", handler.at("/annotations/image_id").asText());
+            assertEquals("decode", handler.at("/subsegments/0/name").asText());
+            assertEquals(200, handler.at("/http/response/status").asInt());
+        } finally {
+            if (before == null) System.clearProperty(property);
+            else System.setProperty(property, before);
+        }
+    }
+
     private String receive() throws Exception {
         byte[] buffer = new byte[65536];
         DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
