@@ -132,10 +132,12 @@ public final class EdgeServer implements AutoCloseable {
         }
         EdgeTrace trace = EdgeTrace.begin();
         ctx.header("X-Amzn-Trace-Id", "Root=" + trace.traceId());
+        int status = 500;
         try {
             serve(ctx, Optional.of(trace));
+            status = ctx.statusCode();
         } finally {
-            traces.get().accept(trace.end(ctx.method().name(), ctx.path(), ctx.statusCode()));
+            traces.get().accept(trace.end(ctx.method().name(), ctx.path(), status));
         }
     }
 
