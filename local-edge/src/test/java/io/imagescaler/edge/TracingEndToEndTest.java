@@ -50,12 +50,18 @@ class TracingEndToEndTest {
     }
 
     @Test
-    void aVariantMissIsTracedStageByStageAndTheNextRequestIsACacheHit() throws Exception {
+    void anUploadAndAVariantMissAreTracedStageByStageAndTheNextRequestIsACacheHit() throws Exception {
         var upload = send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.image("png-rgba-dice-800x600.png"))));
         assertEquals(201, upload.statusCode(), () -> new String(upload.body()));
         String id = JSON.readTree(upload.body()).get("id").asText();
         String path = "/v1/images/" + id + "/w_200,fit_cover.webp";
+        // The upload's trace: moderation asked the (local) Rekognition, inside the moderate stage.
+        JsonNode uploadSegment = segment(awaitTrace(traceIdOf(upload), "image-handler"), "image-handler");
+        assertEquals(id, uploadSegment.at("/annotations/image_id").asText());
+        assertEquals("DetectModerationLabels",
+                onlyChild(uploadSegment, "moderate", "Rekognition").get("operation").asText());
+        assertTrue(names(uploadSegment.get("subsegments")).contains("decode-check"), uploadSegment::toString);
 
         var miss = send(HttpRequest.newBuilder(Signed.uri(edge, path)).GET());
         assertEquals(200, miss.statusCode(), () -> new String(miss.body()));
