@@ -24,6 +24,7 @@ import io.imagescaler.edge.moderation.ModerationRules;
 import io.imagescaler.edge.storage.LocalDynamo;
 import io.imagescaler.edge.storage.LocalS3;
 import io.imagescaler.edge.storage.Provisioning;
+import io.imagescaler.edge.tracing.TraceCollector;
 import io.imagescaler.handler.config.HandlerConfig;
 import io.imagescaler.handler.lambda.ImageHandler;
 import io.imagescaler.handler.lambda.Wiring;
@@ -47,6 +48,8 @@ public final class LocalEdge implements AutoCloseable {
     /** Static credentials the local S3 and DynamoDB accept; nothing else is ever asked for credentials. */
     public static final String ACCESS_KEY = "local";
     public static final String SECRET_KEY = "local-secret";
+    /** The UDP port the trace collector listens on (the X-Ray daemon's is 2000; default here: any free port). */
+    public static final String LOCAL_TRACE_PORT = "LOCAL_TRACE_PORT";
 
     private final Deque<AutoCloseable> parts;
     private final EdgeServer server;
@@ -112,6 +115,14 @@ public final class LocalEdge implements AutoCloseable {
             parts.push(moderation);
             LocalMail mail = LocalMail.start(freePort(), "image-scaler@localhost");
             parts.push(mail);
+            // The X-Ray daemon's stand-in: the handler's segments arrive over UDP, as on Lambda.
+            Optional<TraceCollector> traces = Optional.empty();
+            if (!"off".equals(overrides.get("TRACING"))) {
+                TraceCollector collector = TraceCollector.start(
+                        Integer.parseInt(overrides.getOrDefault(LOCAL_TRACE_PORT, "0")), 200);
+                parts.push(collector);
+                traces = Optional.of(collector);
+            }
 
             Map<String, String> env = new HashMap<>();
             env.put("AWS_REGION", "us-east-1");
@@ -129,6 +140,10 @@ public final class LocalEdge implements AutoCloseable {
             env.put("JWT_ISSUER", DevIssuer.ISSUER);
             env.put("JWT_AUDIENCE", DevIssuer.AUDIENCE);
             env.put("JWKS_FILE", issuer.jwksFile().toString());
+            traces.ifPresent(t -> {
+                env.put("TRACING", "xray");
+                env.put("AWS_XRAY_DAEMON_ADDRESS", t.daemonAddress());
+            });
             env.putAll(overrides);
             if (!env.containsKey("SR_ENDPOINT_URL") && !"false".equals(env.get("LOCAL_SR"))) {
                 // The super-resolution server, in-process on CPU with the small models (the GPU one is
@@ -158,7 +173,7 @@ public final class LocalEdge implements AutoCloseable {
 
             // S3Proxy sends no event notifications: the edge delivers ObjectCreated for completed uploads.
             ObjectCreatedEvents events = new ObjectCreatedEvents(
-                    new ImageHandler(wiring.router(), wiring.uploads()::process),
+                    new ImageHandler(wiring.router(), wiring.uploads()::process, wiring.telemetry()),
                     wiring.clients().s3(), config.originalsBucket(), config.region());
             parts.push(events);
             EdgeServer server = new EdgeServer(events,
@@ -166,7 +181,7 @@ public final class LocalEdge implements AutoCloseable {
                     port, config.maxSyncUploadBytes() + 1024 * 1024,
                     Map.of(OriginVerification.HEADER, env.get("ORIGIN_VERIFY_SECRET")),
                     new EdgeServer.Behaviours(signatures, webAcls, new FormatNegotiation(edgeConfig.avifEncoder()),
-                            alpha)).start();
+                            alpha), traces).start();
             parts.push(server);
             return new LocalEdge(parts, server, wiring, moderation, cache, mail, issuer, signatures, webAcls);
         } catch (Exception e) {

@@ -19,10 +19,16 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--data", description = "data directory; survives restarts (default: ${DEFAULT-VALUE})")
     Path data = Path.of("data");
 
+    @Option(names = "--trace-port", description = "UDP port (127.0.0.1) that receives X-Ray segments, as the X-Ray "
+            + "daemon's (default: ${DEFAULT-VALUE}; 0 = any free port)")
+    int tracePort = 2000;
+
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
-        LocalEdge edge = LocalEdge.start(port, data.toAbsolutePath(), tunables(System.getenv()));
+        Map<String, String> overrides = new java.util.HashMap<>(tunables(System.getenv()));
+        overrides.put(LocalEdge.LOCAL_TRACE_PORT, Integer.toString(tracePort));
+        LocalEdge edge = LocalEdge.start(port, data.toAbsolutePath(), overrides);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             edge.close();
@@ -43,7 +49,7 @@ public final class Main implements Callable<Integer> {
      */
     private static final java.util.Set<String> EDGE_TUNABLES = java.util.Set.of("REQUIRE_SIGNED_URLS",
             "TRUSTED_PUBLIC_KEYS", "WAF_CLOUDFRONT_ACL_FILE", "WAF_REGIONAL_ACL_FILE", "AVIF_ENCODER_AVAILABLE",
-            "ORIGIN_VERIFY_PREVIOUS", "WIDTH_LADDER", "PRESETS_ONLY");
+            "ORIGIN_VERIFY_PREVIOUS", "WIDTH_LADDER", "PRESETS_ONLY", "TRACING", "METRICS", "METRICS_NAMESPACE");
 
     static Map<String, String> tunables(Map<String, String> env) {
         java.util.Map<String, String> picked = new java.util.HashMap<>();

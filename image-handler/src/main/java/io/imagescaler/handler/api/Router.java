@@ -5,6 +5,7 @@ import io.imagescaler.handler.error.ImageScalerException;
 import io.imagescaler.handler.images.ImageRecord;
 import io.imagescaler.handler.images.ImageService;
 import io.imagescaler.handler.images.Served;
+import io.imagescaler.handler.tracing.RequestTelemetry;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,12 +42,21 @@ public final class Router {
     }
 
     private HttpResponse route(HttpRequest r) {
+        // The operation names the metrics' Operation dimension and the request's log line.
+        RequestTelemetry telemetry = RequestTelemetry.current();
         var adminAnswer = admin.route(r);
-        if (adminAnswer.isPresent()) return adminAnswer.get();
+        if (adminAnswer.isPresent()) {
+            telemetry.operation("admin");
+            return adminAnswer.get();
+        }
         var uploadAnswer = uploads.flatMap(u -> u.route(r));
-        if (uploadAnswer.isPresent()) return uploadAnswer.get();
+        if (uploadAnswer.isPresent()) {
+            telemetry.operation("large-upload");
+            return uploadAnswer.get();
+        }
         String path = r.path();
         if (path.equals("/v1/images")) {
+            telemetry.operation("upload");
             requireMethod(r, "POST");
             ImageService.Upload upload = images.upload(r.body(), guard.uploader(r), r.header("Idempotency-Key"));
             ImageRecord created = upload.record();
@@ -56,6 +66,7 @@ public final class Router {
         }
         Matcher whole = IMAGE.matcher(path);
         if (whole.matches()) {
+            telemetry.operation("delete");
             requireMethod(r, "DELETE");
             guard.requireOwner(r, images.metadata(whole.group(1)).owner());
             images.delete(whole.group(1));
@@ -65,6 +76,10 @@ public final class Router {
         if (part.matches()) {
             requireMethod(r, "GET");
             String id = part.group(1);
+            telemetry.operation(switch (part.group(2)) {
+                case "metadata", "original" -> part.group(2);
+                default -> "variant";
+            });
             return switch (part.group(2)) {
                 case "metadata" -> {
                     ImageRecord record = images.metadata(id);

@@ -23,6 +23,7 @@ import io.imagescaler.handler.transform.Rendered;
 import io.imagescaler.handler.transform.SourceInfo;
 import io.imagescaler.handler.transform.StageTimings;
 import io.imagescaler.handler.transform.TransformEngine;
+import io.imagescaler.handler.tracing.RequestTelemetry;
 import io.imagescaler.handler.upscale.SuperResolution;
 import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.ImageId;
@@ -123,11 +124,14 @@ public final class ImageService {
         }
         Limits limits = config.limitsFor(body);
         SourceInfo info = engine.probe(body, limits);
-        engine.render(body, info, DECODE_CHECK, ImageFormat.JPG, limits);
-        ModerationVerdict verdict = moderation.check(body, info, limits);
+        // Traced stages (the upload's answer carries no Server-Timing: a replayed answer has no timings).
+        StageTimings timings = new StageTimings();
+        timings.time("decode-check", () -> engine.render(body, info, DECODE_CHECK, ImageFormat.JPG, limits));
+        ModerationVerdict verdict = timings.time("moderate", () -> moderation.check(body, info, limits));
         Optional<Rendered> blurred = blurredIfFlagged(verdict, body, info);
 
         ImageRecord record = reserve(owner, info, body);
+        RequestTelemetry.current().image(record.id().value());
         ImageStatus outcome = statusOf(verdict);
         try {
             storeFor(verdict, record.id(), body, info, blurred);
@@ -317,10 +321,14 @@ public final class ImageService {
                 "format 'auto' is negotiated by the edge from Accept; ask for jpg, png, webp or gif"));
         TransformSpec spec = expandPreset(path.transform());
         String key = id.value() + "/" + path.transform().canonical() + "." + format.extension();
+        RequestTelemetry telemetry = RequestTelemetry.current();
+        telemetry.image(id.value());
+        telemetry.transform(path.transform().canonical() + "." + format.extension());
 
         ImageRecord record = servableRecord(id);
         StageTimings timings = new StageTimings();
         Optional<StoredObject> stored = timings.time("cache", () -> variants.get(key));
+        telemetry.cache(stored.isPresent());
         if (stored.isPresent()) {
             StoredObject o = stored.get();
             return new Served.Bytes(o.bytes(), o.contentType(), o.etag(), o.cacheControl(), true, timings);
@@ -348,6 +356,7 @@ public final class ImageService {
         timings.addAll(result.rendered().timings());
         if (result.fallbackReason().isEmpty()) {
             usage.count(Map.of(Counter.SR_CALLS, 1L));
+            RequestTelemetry.current().srCall();
         }
         if (result.fallbackReason().isPresent()) {
             byte[] bytes = result.rendered().bytes();
@@ -364,6 +373,7 @@ public final class ImageService {
             return null;
         });
         usage.count(Map.of(Counter.VARIANTS_GENERATED, 1L));
+        RequestTelemetry.current().variantGenerated();
         if (out.bytes().length > config.maxResponseBytes()) {
             return new Served.AskAgain(timings);
         }
@@ -374,6 +384,7 @@ public final class ImageService {
     /** Serves the stored master (the blurred copy when moderation flagged the image). */
     public Served original(String idText) {
         ImageId id = parseId(idText);
+        RequestTelemetry.current().image(id.value());
         ImageRecord record = servableRecord(id);
         if (record.bytes() > config.maxResponseBytes()) {
             return new Served.Elsewhere(originals.temporaryUrl(id, Duration.ofMinutes(5)));

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.imagescaler.handler.api.HttpRequest;
 import io.imagescaler.handler.api.HttpResponse;
 import io.imagescaler.handler.api.Router;
+import io.imagescaler.handler.tracing.Telemetry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,6 +35,7 @@ public final class ImageHandler implements RequestStreamHandler {
 
     private final Router router;
     private final ObjectCreated objectCreated;
+    private final Telemetry telemetry;
     /** Held so CRaC (which keeps resources weakly) runs it before the SnapStart snapshot. */
     private Priming priming;
 
@@ -49,7 +51,7 @@ public final class ImageHandler implements RequestStreamHandler {
     }
 
     private ImageHandler(Wiring wiring) {
-        this(wiring.router(), wiring.uploads()::process);
+        this(wiring.router(), wiring.uploads()::process, wiring.telemetry());
         this.priming = new Priming(new io.imagescaler.handler.transform.Pipeline(), wiring.clients().presigner(),
                 wiring.config().originalsBucket()).register();
     }
@@ -60,8 +62,14 @@ public final class ImageHandler implements RequestStreamHandler {
     }
 
     public ImageHandler(Router router, ObjectCreated objectCreated) {
+        this(router, objectCreated, Telemetry.off());
+    }
+
+    /** @param telemetry each API request's trace, log line and metrics */
+    public ImageHandler(Router router, ObjectCreated objectCreated, Telemetry telemetry) {
         this.router = router;
         this.objectCreated = objectCreated;
+        this.telemetry = telemetry;
     }
 
     @Override
@@ -72,7 +80,11 @@ public final class ImageHandler implements RequestStreamHandler {
             return;
         }
         APIGatewayProxyRequestEvent event = JSON.treeToValue(tree, APIGatewayProxyRequestEvent.class);
-        HttpResponse response = router.handle(toRequest(event));
+        HttpRequest request = toRequest(event);
+        // API Gateway (and the local edge) pass the trace they started as X-Amzn-Trace-Id.
+        HttpResponse response = telemetry.serve(context == null ? java.util.UUID.randomUUID().toString()
+                        : context.getAwsRequestId(), request.header("X-Amzn-Trace-Id"),
+                () -> router.handle(request), HttpResponse::status);
         JSON.writeValue(output, toEvent(response));
     }
 

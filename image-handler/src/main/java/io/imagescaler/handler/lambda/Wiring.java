@@ -29,6 +29,12 @@ import io.imagescaler.handler.storage.aws.DynamoUsageCounters;
 import io.imagescaler.handler.storage.aws.S3Incoming;
 import io.imagescaler.handler.storage.aws.S3Originals;
 import io.imagescaler.handler.storage.aws.S3Variants;
+import io.imagescaler.handler.tracing.EmbeddedMetrics;
+import io.imagescaler.handler.tracing.NoTracing;
+import io.imagescaler.handler.tracing.Telemetry;
+import io.imagescaler.handler.tracing.Tracer;
+import io.imagescaler.handler.tracing.TracingConfig;
+import io.imagescaler.handler.tracing.aws.XRayTracer;
 import io.imagescaler.handler.transform.Pipeline;
 import io.imagescaler.handler.uploads.LargeUploads;
 import io.imagescaler.handler.upscale.HttpUpscaler;
@@ -38,6 +44,7 @@ import io.imagescaler.handler.upscale.Upscaler;
 import io.imagescaler.handler.upscale.aws.SageMakerUpscaler;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -45,7 +52,7 @@ import org.slf4j.LoggerFactory;
 
 /** Builds the object graph from one configuration: the AWS adapters behind the core's ports. */
 public record Wiring(HandlerConfig config, AwsClients clients, ImageService service, LargeUploads uploads,
-                     Router router) {
+                     Router router, Telemetry telemetry) {
     private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
 
     /** Lambda: every configuration from environment-style variables. */
@@ -62,19 +69,29 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
     public static Wiring fromEnvironment(Function<String, String> env, CdnInvalidator cacheWithoutDistribution,
                                          Optional<Mailer> mailerWithoutSes) {
         return fromConfig(HandlerConfig.fromEnvironment(env), AuthConfig.fromEnvironment(env),
-                UpscaleConfig.fromEnvironment(env), cacheWithoutDistribution, mailerWithoutSes);
+                UpscaleConfig.fromEnvironment(env), TracingConfig.fromEnvironment(env), cacheWithoutDistribution,
+                mailerWithoutSes);
     }
 
     public static Wiring fromConfig(HandlerConfig config, AuthConfig auth, UpscaleConfig upscale) {
-        return fromConfig(config, auth, upscale, new NoCdnCache(), Optional.empty());
+        return fromConfig(config, auth, upscale, TracingConfig.off(), new NoCdnCache(), Optional.empty());
     }
 
     public static Wiring fromConfig(HandlerConfig config, AuthConfig auth, UpscaleConfig upscale,
-                                    CdnInvalidator cacheWithoutDistribution, Optional<Mailer> mailerWithoutSes) {
+                                    TracingConfig tracing, CdnInvalidator cacheWithoutDistribution,
+                                    Optional<Mailer> mailerWithoutSes) {
         LOG.info("image-handler configuration: {}", config);
         LOG.info("image-handler access: {}", auth);
         LOG.info("image-handler super-resolution: {}", upscale);
-        AwsClients clients = new AwsClients(config);
+        LOG.info("image-handler telemetry: {}", tracing);
+        // The tracing adapter is picked here, once; the core only sees the Tracer port.
+        Optional<XRayTracer> xray = tracing.xray()
+                ? Optional.of(XRayTracer.toDaemon(tracing.daemonAddress(), tracing.insideLambda()))
+                : Optional.empty();
+        Telemetry telemetry = new Telemetry(xray.<Tracer>map(x -> x).orElseGet(NoTracing::new),
+                tracing.emf() ? Optional.of(new EmbeddedMetrics(tracing.namespace(), TracingConfig.SERVICE,
+                        System.out::println, Clock.systemUTC())) : Optional.empty());
+        AwsClients clients = new AwsClients(config, xray.map(x -> List.of(x.sdkInterceptor())).orElse(List.of()));
         Pipeline engine = new Pipeline();
         Clock clock = Clock.systemUTC();
         Optional<Moderator> moderator = clients.rekognition().map(RekognitionModerator::new);
@@ -109,7 +126,8 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
                         clients.ses().<Mailer>map(ses -> new SesMailer(ses, config.mailFrom().orElseThrow()))
                                 .or(() -> mailerWithoutSes)),
                 clock);
-        return new Wiring(config, clients, service, uploads, new Router(service, guard(auth, clients), uploads));
+        return new Wiring(config, clients, service, uploads, new Router(service, guard(auth, clients), uploads),
+                telemetry);
     }
 
     private static Optional<Upscaler> upscaler(UpscaleConfig upscale, AwsClients clients) {

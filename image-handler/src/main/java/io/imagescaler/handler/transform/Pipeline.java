@@ -5,8 +5,11 @@ import io.imagescaler.handler.transform.probe.Header;
 import io.imagescaler.handler.transform.probe.HeaderProbe;
 import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.TransformSpec;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * The transform engine: the header is read and every limit checked before a pixel is decoded, then
@@ -39,47 +42,65 @@ public final class Pipeline implements TransformEngine {
         return checkedHeader(source, limits).info();
     }
 
+    /**
+     * The pixel steps as the stages that Server-Timing and the trace report: consecutive steps that
+     * share a stage name (orient, resize, crop, pad, rotate are all "resize") run as one timed stage.
+     */
+    private static final List<Map.Entry<String, List<Step>>> PIXEL_STAGES = stages(PIXEL_STEPS);
+
     @Override
     public Rendered render(byte[] source, SourceInfo info, TransformSpec spec, ImageFormat format, Limits limits) {
-        long t0 = System.nanoTime();
-        Header header = checkedHeader(source, limits);
-        Geometry geometry = Geometry.plan(header.info().displayWidth(), header.info().displayHeight(), spec, limits);
-        RenderJob job = new RenderJob(source, header, spec, format, limits, geometry);
-        job.timings.record("probe", (System.nanoTime() - t0) / 1e6);
+        StageTimings timings = new StageTimings();
+        RenderJob job = timings.time("probe", () -> {
+            Header header = checkedHeader(source, limits);
+            Geometry geometry = Geometry.plan(header.info().displayWidth(), header.info().displayHeight(), spec,
+                    limits);
+            return new RenderJob(source, header, spec, format, limits, geometry);
+        });
+        job.timings.addAll(timings);
         try (PointerScope scope = new PointerScope()) {
             if (Animation.wanted(job)) {
                 renderAnimation(job);
             } else {
-                run(DECODE, job, job);
-                PIXEL_STEPS.forEach(step -> run(step, job, job));
-                run(ENCODE, job, job);
+                job.timings.time(DECODE.stage(), () -> DECODE.apply(job));
+                for (Map.Entry<String, List<Step>> stage : PIXEL_STAGES) {
+                    job.timings.time(stage.getKey(), () -> stage.getValue().forEach(step -> step.apply(job)));
+                }
+                job.timings.time(ENCODE.stage(), () -> ENCODE.apply(job));
             }
             return new Rendered(job.encoded, format, job.width(), job.height(), job.timings);
         }
     }
 
-    /** Every frame through the pixel steps, with one crop window for all (a smart crop must not jump). */
+    /**
+     * Every frame through the pixel steps, with one crop window for all (a smart crop must not jump).
+     * The frames' steps are timed together as one "frames" stage: a span per step and frame would
+     * flood the trace.
+     */
     private static void renderAnimation(RenderJob job) {
-        long t0 = System.nanoTime();
-        Animation animation = Animation.decode(job.source);
-        job.timings.record(DECODE.stage(), (System.nanoTime() - t0) / 1e6);
-        List<org.bytedeco.opencv.opencv_core.Mat> rendered = new java.util.ArrayList<>();
-        for (var frame : animation.frames()) {
-            RenderJob frameJob = job.forFrame(frame);
-            PIXEL_STEPS.forEach(step -> run(step, frameJob, job));
-            job.cropWindow = frameJob.cropWindow;
-            rendered.add(frameJob.pixels);
-        }
+        Animation animation = job.timings.time(DECODE.stage(), () -> Animation.decode(job.source));
+        List<Mat> rendered = new ArrayList<>();
+        job.timings.time("frames", () -> {
+            for (Mat frame : animation.frames()) {
+                RenderJob frameJob = job.forFrame(frame);
+                PIXEL_STEPS.forEach(step -> step.apply(frameJob));
+                job.cropWindow = frameJob.cropWindow;
+                rendered.add(frameJob.pixels);
+            }
+        });
         job.pixels = rendered.getFirst();
-        long t1 = System.nanoTime();
-        job.encoded = animation.encode(rendered, job.format, ENCODE.quality(job));
-        job.timings.record(ENCODE.stage(), (System.nanoTime() - t1) / 1e6);
+        job.encoded = job.timings.time(ENCODE.stage(), () -> animation.encode(rendered, job.format, ENCODE.quality(job)));
     }
 
-    private static void run(Step step, RenderJob job, RenderJob timed) {
-        long t = System.nanoTime();
-        step.apply(job);
-        timed.timings.record(step.stage(), (System.nanoTime() - t) / 1e6);
+    private static List<Map.Entry<String, List<Step>>> stages(List<Step> steps) {
+        List<Map.Entry<String, List<Step>>> stages = new ArrayList<>();
+        for (Step step : steps) {
+            if (stages.isEmpty() || !stages.getLast().getKey().equals(step.stage())) {
+                stages.add(Map.entry(step.stage(), new ArrayList<>()));
+            }
+            stages.getLast().getValue().add(step);
+        }
+        return stages.stream().map(e -> Map.entry(e.getKey(), List.copyOf(e.getValue()))).toList();
     }
 
     private static Header checkedHeader(byte[] source, Limits limits) {

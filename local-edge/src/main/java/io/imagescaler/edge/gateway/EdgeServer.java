@@ -3,6 +3,8 @@ package io.imagescaler.edge.gateway;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.imagescaler.edge.access.ViewerSignatures;
 import io.imagescaler.edge.firewall.WebAcls;
+import io.imagescaler.edge.tracing.EdgeTrace;
+import io.imagescaler.edge.tracing.TraceCollector;
 import io.imagescaler.edge.negotiation.FormatNegotiation;
 import io.imagescaler.signer.Verdict;
 import io.imagescaler.waf.WafRequest;
@@ -29,6 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EdgeServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeServer.class);
+    public static final String TRACES_PATH = "/_local/traces";
 
     private final Javalin app;
     private final RequestStreamHandler handler;
@@ -38,6 +41,7 @@ public final class EdgeServer implements AutoCloseable {
 
     private final Map<String, String> originHeaders;
     private final Behaviours behaviours;
+    private final Optional<TraceCollector> traces;
 
     /**
      * What CloudFront (and the WAF in front of it and of API Gateway) does to a request before the origin sees it.
@@ -68,7 +72,17 @@ public final class EdgeServer implements AutoCloseable {
      */
     public EdgeServer(RequestStreamHandler handler, GeneratedBucketOrigin generated, int port, long maxBodyBytes,
                       Map<String, String> originHeaders, Behaviours behaviours) {
+        this(handler, generated, port, maxBodyBytes, originHeaders, behaviours, Optional.empty());
+    }
+
+    /**
+     * @param traces where the edge's own segment of each request goes, and what {@code GET /_local/traces}
+     *               shows; empty = requests are not traced
+     */
+    public EdgeServer(RequestStreamHandler handler, GeneratedBucketOrigin generated, int port, long maxBodyBytes,
+                      Map<String, String> originHeaders, Behaviours behaviours, Optional<TraceCollector> traces) {
         this.handler = handler;
+        this.traces = traces;
         this.generated = generated;
         this.originHeaders = Map.copyOf(originHeaders);
         this.behaviours = behaviours;
@@ -79,6 +93,9 @@ public final class EdgeServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             // Registered before the catch-all, so it wins: the API's own description (samples/README.md).
             config.routes.addHttpHandler(HandlerType.GET, ApiDocument.PATH, ApiDocument::serve);
+            // The local X-Ray console: recent traces received on the daemon port (README, Tracing).
+            traces.ifPresent(t -> config.routes.addHttpHandler(HandlerType.GET, TRACES_PATH,
+                    ctx -> ctx.contentType("application/json").result(t.view().toString())));
             for (HandlerType method : new HandlerType[] {HandlerType.GET, HandlerType.HEAD, HandlerType.POST,
                     HandlerType.PUT, HandlerType.DELETE, HandlerType.PATCH, HandlerType.OPTIONS}) {
                 config.routes.addHttpHandler(method, "/<path>", this::serve);
@@ -104,7 +121,27 @@ public final class EdgeServer implements AutoCloseable {
         return bucketHits.get();
     }
 
+    /**
+     * Each request gets the edge's segment (API Gateway's, on AWS); the trace id goes back to the viewer as
+     * {@code X-Amzn-Trace-Id}, as API Gateway answers it.
+     */
     private void serve(Context ctx) throws Exception {
+        if (traces.isEmpty()) {
+            serve(ctx, Optional.empty());
+            return;
+        }
+        EdgeTrace trace = EdgeTrace.begin();
+        ctx.header("X-Amzn-Trace-Id", "Root=" + trace.traceId());
+        int status = 500;
+        try {
+            serve(ctx, Optional.of(trace));
+            status = ctx.statusCode();
+        } finally {
+            traces.get().accept(trace.end(ctx.method().name(), ctx.path(), status));
+        }
+    }
+
+    private void serve(Context ctx, Optional<EdgeTrace> trace) throws Exception {
         String method = ctx.method().name();
         String path = ctx.path();
         String rawQuery = ctx.queryString() == null ? "" : ctx.queryString();
@@ -139,7 +176,9 @@ public final class EdgeServer implements AutoCloseable {
         // 4. Origin group, first origin: the generated bucket, keyed on the path alone (never the query).
         Optional<String> key = method.equals("GET") ? GeneratedBucketOrigin.keyFor(originPath) : Optional.empty();
         if (key.isPresent()) {
-            Optional<ProxyEvents.EdgeResponse> hit = generated.fetch(key.get());
+            Optional<ProxyEvents.EdgeResponse> hit = trace.isEmpty() ? generated.fetch(key.get())
+                    : trace.get().subsegment("generated-bucket", () -> generated.fetch(key.get()));
+            trace.ifPresent(t -> annotateVariant(t, key.get(), hit.isPresent()));
             if (hit.isPresent()) {
                 bucketHits.incrementAndGet();
                 write(ctx, notModified(hit.get(), headers.get("If-None-Match")));
@@ -154,6 +193,9 @@ public final class EdgeServer implements AutoCloseable {
         headers.keySet().removeIf(h -> h.equalsIgnoreCase("X-Forwarded-For"));
         headers.put("X-Forwarded-For", forwardedFor == null || forwardedFor.isBlank() ? viewerIp
                 : forwardedFor + ", " + viewerIp);
+        // The handler's segment joins the edge's trace, as a Lambda behind API Gateway joins API Gateway's.
+        headers.keySet().removeIf(h -> h.equalsIgnoreCase("X-Amzn-Trace-Id"));
+        trace.ifPresent(t -> headers.put("X-Amzn-Trace-Id", t.downstreamHeader()));
         // 6. The regional web ACL in front of API Gateway.
         if (behaviours.webAcls().origin(new WafRequest(method, originPath, headers, rawQuery, body.length, viewerIp,
                 Instant.now())).blocked()) {
@@ -185,6 +227,14 @@ public final class EdgeServer implements AutoCloseable {
         Map<String, String> h = new LinkedHashMap<>(r.headers());
         h.put("Location", viewerPath + location.substring(originPath.length()));
         return new ProxyEvents.EdgeResponse(r.status(), h, r.body());
+    }
+
+    /** The generated-bucket key is {@code {id}/{transform}.{fmt}}: the same annotations the handler sets. */
+    private static void annotateVariant(EdgeTrace trace, String key, boolean hit) {
+        int slash = key.indexOf('/');
+        trace.annotate("image_id", key.substring(0, slash));
+        trace.annotate("transform", key.substring(slash + 1));
+        trace.annotate("cache", hit ? "hit" : "miss");
     }
 
     /** The URL as the viewer asked for it: what CloudFront matches a policy's Resource against. */

@@ -2,11 +2,14 @@ package io.imagescaler.handler.storage.aws;
 
 import io.imagescaler.handler.config.HandlerConfig;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -35,9 +38,18 @@ public final class AwsClients implements AutoCloseable {
     private final SecretsManagerClient secretsManager;
     private final Region region;
     private final AwsCredentialsProvider credentials;
+    private final ClientOverrideConfiguration calls;
     private SageMakerRuntimeClient sageMakerRuntime;
 
     public AwsClients(HandlerConfig config) {
+        this(config, List.of());
+    }
+
+    /** @param interceptors added to every client (the tracing adapter's SDK subsegments) */
+    public AwsClients(HandlerConfig config, List<ExecutionInterceptor> interceptors) {
+        ClientOverrideConfiguration calls = ClientOverrideConfiguration.builder()
+                .executionInterceptors(interceptors).build();
+        this.calls = calls;
         Region region = Region.of(config.region());
         AwsCredentialsProvider credentials = config.endpoints()
                 .<AwsCredentialsProvider>map(l -> StaticCredentialsProvider.create(
@@ -51,11 +63,11 @@ public final class AwsClients implements AutoCloseable {
                 .pathStyleAccessEnabled(config.endpoints().isPresent())
                 .build();
         var s3Builder = S3Client.builder().httpClient(http).region(region).credentialsProvider(credentials)
-                .serviceConfiguration(s3Config);
+                .serviceConfiguration(s3Config).overrideConfiguration(calls);
         var presignBuilder = S3Presigner.builder().region(region).credentialsProvider(credentials)
                 .serviceConfiguration(s3Config);
         var dynamoBuilder = DynamoDbClient.builder().httpClient(http).region(region)
-                .credentialsProvider(credentials);
+                .credentialsProvider(credentials).overrideConfiguration(calls);
         config.endpoints().ifPresent(l -> {
             s3Builder.endpointOverride(l.s3());
             presignBuilder.endpointOverride(l.s3());
@@ -68,23 +80,25 @@ public final class AwsClients implements AutoCloseable {
         this.credentials = credentials;
         // No local Secrets Manager: locally the origin secret comes from the environment instead.
         this.secretsManager = SecretsManagerClient.builder().httpClient(http).region(region)
-                .credentialsProvider(credentials).build();
+                .credentialsProvider(credentials).overrideConfiguration(calls).build();
         // Moderation only where it is switched on; locally that means against the local protocol server.
         this.rekognition = config.moderation().enabled()
-                ? Optional.of(rekognition(config, region, credentials, http)) : Optional.empty();
+                ? Optional.of(rekognition(config, region, credentials, http, calls)) : Optional.empty();
         // CloudFront is a global service: its API lives in us-east-1 (aws-global) whatever the region.
         this.cloudFront = config.cdnDistributionId().map(d -> CloudFrontClient.builder().httpClient(http)
-                .region(Region.AWS_GLOBAL).credentialsProvider(credentials).build());
+                .region(Region.AWS_GLOBAL).credentialsProvider(credentials).overrideConfiguration(calls).build());
         // SES only on AWS: locally the edge's own SMTP server stands in for it.
         this.ses = config.endpoints().isEmpty() && config.mailFrom().isPresent()
                 ? Optional.of(SesV2Client.builder().httpClient(http).region(region).credentialsProvider(credentials)
-                        .build())
+                        .overrideConfiguration(calls).build())
                 : Optional.empty();
     }
 
     private static RekognitionClient rekognition(HandlerConfig config, Region region,
-                                                 AwsCredentialsProvider credentials, SdkHttpClient http) {
-        var builder = RekognitionClient.builder().httpClient(http).region(region).credentialsProvider(credentials);
+                                                 AwsCredentialsProvider credentials, SdkHttpClient http,
+                                                 ClientOverrideConfiguration calls) {
+        var builder = RekognitionClient.builder().httpClient(http).region(region).credentialsProvider(credentials)
+                .overrideConfiguration(calls);
         config.endpoints().flatMap(HandlerConfig.LocalEndpoints::rekognition).ifPresent(builder::endpointOverride);
         return builder.build();
     }
@@ -107,6 +121,7 @@ public final class AwsClients implements AutoCloseable {
             sageMakerRuntime = SageMakerRuntimeClient.builder().region(region).credentialsProvider(credentials)
                     .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(2))
                             .socketTimeout(timeout).build())
+                    .overrideConfiguration(calls)
                     .build();
         }
         return sageMakerRuntime;
