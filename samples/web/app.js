@@ -77,9 +77,10 @@ async function api(method, path, body, expected) {
   return JSON.parse(text);
 }
 
-// One part PUT straight to its presigned storage URL. application/octet-stream: the XHR default for a Blob
-// with no type would be none, and S3-compatible servers refuse the form type. The storage answers with
+// One part PUT straight to its presigned storage URL, with Content-Type application/octet-stream said
+// outright (the signature does not cover it, and S3Proxy refuses a form type). The storage answers with
 // the part's ETag, which the bucket's CORS rule must expose (ExposeHeaders: ETag) for the page to read it.
+// Progress comes only from the upload's progress events; the last one of a sent body has loaded == size.
 function putPart(url, blob, onProgress) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
@@ -90,7 +91,7 @@ function putPart(url, blob, onProgress) {
       const etag = xhr.getResponseHeader('ETag');
       if (xhr.status !== 200) reject(new Error('storage answered ' + xhr.status + ' to a part'));
       else if (!etag) reject(new Error('no ETag on the part answer: the bucket CORS rule must expose ETag'));
-      else { onProgress(blob.size); resolve(etag); }
+      else resolve(etag);
     };
     // A refused CORS preflight looks like this too: the browser hides the reason from the page.
     xhr.onerror = () => reject(new Error('network error (or CORS refused) on a part'));
@@ -136,14 +137,14 @@ async function uploadInParts(file, progress) {
 
 // The bar and its numbers; the dataset keeps what a test (or a curious developer) may read back.
 function progressLine(li, bar, text) {
-  let events = 0;
+  let updates = 0;
   return {
     show(sent, total) {
       bar.value = total > 0 ? sent / total : 1;
       text.textContent = size(sent) + ' / ' + size(total);
       li.dataset.sent = String(sent);
       li.dataset.total = String(total);
-      li.dataset.progressEvents = String(++events);
+      li.dataset.progressUpdates = String(++updates);
     },
     parts(n) { li.dataset.parts = String(n); },
   };
