@@ -142,10 +142,25 @@ class ApiContractTest {
         expectProblem(check("GET", original, get(signed("/v1/images/" + unknownId() + "/original"), Map.of())),
                 "not-found");
 
+        // Re-moderation (admin): the variant rendered above is purged.
+        String admin = Files.readString(edge.issuer().tokenFile(DevIssuer.ADMIN)).strip();
+        String moderation = "/v1/images/{id}/moderation";
+        JsonNode remoderated = readJson(check("POST", moderation, post("/v1/images/" + big + "/moderation", "",
+                admin, Map.of())).body());
+        assertTrue(remoderated.get("purgedVariants").asInt() >= 1, remoderated.toString());
+        expectProblem(check("POST", moderation, post("/v1/images/" + big + "/moderation", "", null, Map.of())),
+                "unauthorized");
+        expectProblem(check("POST", moderation, post("/v1/images/" + big + "/moderation", "", userToken,
+                Map.of())), "forbidden");
+        expectProblem(check("POST", moderation, post("/v1/images/" + unknownId() + "/moderation", "", admin,
+                Map.of())), "not-found");
+
         // Not servable (yet): the record is put back to PROCESSING, as a large upload's record is.
         setStatus(small, "PROCESSING");
         expectProblem(check("GET", original, get(signed("/v1/images/" + small + "/original"), Map.of())), "conflict");
         expectProblem(check("GET", variant, get(signed("/v1/images/" + small + "/w_8.png"), Map.of())), "conflict");
+        expectProblem(check("POST", moderation, post("/v1/images/" + small + "/moderation", "", admin, Map.of())),
+                "conflict");
         setStatus(small, "READY");
 
         // Unsigned pixels: refused by the edge once signed URLs are enforced (the edge branch); recorded only then.
