@@ -56,11 +56,13 @@ public final class Storage extends Construct {
                                 .abortIncompleteMultipartUploadAfter(Duration.days(1)).build(),
                         LifecycleRule.builder().id("noncurrent-30d")
                                 .noncurrentVersionExpiration(Duration.days(30)).expiredObjectDeleteMarker(true).build()))
-                // browsers PUT multipart parts straight to presigned URLs and need the ETag back
+                // browsers PUT multipart parts straight to presigned URLs and need the ETag back to complete;
+                // the presigned signature authorizes a part, CORS only lets a page read the answer. The local
+                // edge's S3 has the same rule (local-edge UploadCors).
                 .cors(List.of(CorsRule.builder()
                         .allowedMethods(List.of(HttpMethods.PUT))
                         .allowedOrigins(List.of("*"))
-                        .allowedHeaders(List.of("*"))
+                        .allowedHeaders(List.of("Content-Type"))
                         .exposedHeaders(List.of("ETag"))
                         .maxAge(3600)
                         .build()))

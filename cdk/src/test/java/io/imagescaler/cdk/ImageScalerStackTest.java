@@ -54,6 +54,21 @@ class ImageScalerStackTest {
     }
 
     @Test
+    void originalsBucketLetsBrowserPagesPutMultipartPartsAndReadTheirEtag() {
+        JsonNode p = t.resources().get(logicalId(synth.stack().storage().originals())).get("Properties");
+        JsonNode rules = p.at("/CorsConfiguration/CorsRules");
+        assertEquals(1, rules.size(), rules.toString());
+        JsonNode rule = rules.get(0);
+        assertEquals(List.of("PUT"), list(rule.get("AllowedMethods")), "parts only: no cross-origin reads");
+        assertEquals(List.of("Content-Type"), list(rule.get("AllowedHeaders")));
+        assertEquals(List.of("ETag"), list(rule.get("ExposedHeaders")), "completing needs every part's ETag");
+        assertEquals(List.of("*"), list(rule.get("AllowedOrigins")));
+        // variants and originals are read through CloudFront only: the generated bucket has no CORS rule
+        assertTrue(t.resources().get(logicalId(synth.stack().storage().generated())).get("Properties")
+                .path("CorsConfiguration").isMissingNode());
+    }
+
+    @Test
     void generatedBucketExpiresVariantsAfterSevenDaysByDefault() {
         JsonNode p = t.resources().get(logicalId(synth.stack().storage().generated())).get("Properties");
         assertTrue(p.at("/PublicAccessBlockConfiguration/BlockPublicPolicy").asBoolean());

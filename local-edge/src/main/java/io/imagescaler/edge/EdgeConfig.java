@@ -2,7 +2,9 @@ package io.imagescaler.edge;
 
 import io.imagescaler.handler.config.HandlerConfig;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -20,12 +22,18 @@ import java.util.function.Function;
  * @param regionalAclFile    {@code WAF_REGIONAL_ACL_FILE}: the same for {@code waf/regional-acl.json}
  * @param avifEncoder        {@code AVIF_ENCODER_AVAILABLE} (default false: the engine has no AVIF encoder),
  *                           whether {@code .auto} may become AVIF
+ * @param uploadCorsOrigins  {@code UPLOAD_CORS_ORIGINS} (default {@code http://127.0.0.1:*,http://localhost:*}):
+ *                           the web origins whose pages may PUT multipart parts straight to the local S3, as
+ *                           the originals bucket's CORS rule allows on AWS; {@code *} is a wildcard
  */
 public record EdgeConfig(boolean requireSignedUrls, Map<String, Path> extraTrustedKeys,
-                         Optional<Path> cloudFrontAclFile, Optional<Path> regionalAclFile, boolean avifEncoder) {
+                         Optional<Path> cloudFrontAclFile, Optional<Path> regionalAclFile, boolean avifEncoder,
+                         List<String> uploadCorsOrigins) {
+    static final String DEFAULT_UPLOAD_CORS_ORIGINS = "http://127.0.0.1:*,http://localhost:*";
 
     public EdgeConfig {
         extraTrustedKeys = Map.copyOf(extraTrustedKeys);
+        uploadCorsOrigins = List.copyOf(uploadCorsOrigins);
     }
 
     public static EdgeConfig fromEnvironment(Function<String, String> env) {
@@ -36,7 +44,9 @@ public record EdgeConfig(boolean requireSignedUrls, Map<String, Path> extraTrust
                 get.apply("WAF_CLOUDFRONT_ACL_FILE").map(Path::of),
                 get.apply("WAF_REGIONAL_ACL_FILE").map(Path::of),
                 get.apply("AVIF_ENCODER_AVAILABLE").map(v -> HandlerConfig.flag("AVIF_ENCODER_AVAILABLE", v))
-                        .orElse(false));
+                        .orElse(false),
+                Arrays.stream(get.apply("UPLOAD_CORS_ORIGINS").orElse(DEFAULT_UPLOAD_CORS_ORIGINS).split(","))
+                        .map(String::strip).filter(o -> !o.isEmpty()).toList());
     }
 
     /** {@code K2JCJMDEHXQW5F=/keys/a.pem,K3R...=/keys/b.pem} */

@@ -24,6 +24,7 @@ import io.imagescaler.edge.moderation.ModerationRules;
 import io.imagescaler.edge.storage.LocalDynamo;
 import io.imagescaler.edge.storage.LocalS3;
 import io.imagescaler.edge.storage.Provisioning;
+import io.imagescaler.edge.storage.UploadCors;
 import io.imagescaler.edge.tracing.TraceCollector;
 import io.imagescaler.handler.config.HandlerConfig;
 import io.imagescaler.handler.lambda.ImageHandler;
@@ -105,7 +106,11 @@ public final class LocalEdge implements AutoCloseable {
     public static LocalEdge start(int port, Path dataDir, Map<String, String> overrides) throws Exception {
         Deque<AutoCloseable> parts = new ArrayDeque<>();
         try {
-            LocalS3 s3 = LocalS3.start(dataDir, freePort(), ACCESS_KEY, SECRET_KEY);
+            // The edge's own variables come only from the overrides (the defaults below are the handler's).
+            EdgeConfig edgeConfig = EdgeConfig.fromEnvironment(overrides::get);
+            LOG.info("edge configuration: {}", edgeConfig);
+            LocalS3 s3 = LocalS3.start(dataDir, freePort(), ACCESS_KEY, SECRET_KEY,
+                    new UploadCors(edgeConfig.uploadCorsOrigins()));
             parts.push(s3);
             LocalDynamo dynamo = LocalDynamo.start(dataDir, freePort());
             parts.push(dynamo);
@@ -159,8 +164,6 @@ public final class LocalEdge implements AutoCloseable {
             parts.push(wiring.clients());
             Provisioning.ensure(config, wiring.clients());
 
-            EdgeConfig edgeConfig = EdgeConfig.fromEnvironment(env::get);
-            LOG.info("edge configuration: {}", edgeConfig);
             ViewerSignatures signatures = ViewerSignatures.open(dataDir, edgeConfig.extraTrustedKeys(),
                     edgeConfig.requireSignedUrls(), Clock.systemUTC());
             LOG.info("signed URLs {}; trusted key group {}", signatures.required() ? "required" : "NOT required",

@@ -49,7 +49,8 @@ public final class Main implements Callable<Integer> {
      */
     private static final java.util.Set<String> EDGE_TUNABLES = java.util.Set.of("REQUIRE_SIGNED_URLS",
             "TRUSTED_PUBLIC_KEYS", "WAF_CLOUDFRONT_ACL_FILE", "WAF_REGIONAL_ACL_FILE", "AVIF_ENCODER_AVAILABLE",
-            "ORIGIN_VERIFY_PREVIOUS", "WIDTH_LADDER", "PRESETS_ONLY", "TRACING", "METRICS", "METRICS_NAMESPACE");
+            "ORIGIN_VERIFY_PREVIOUS", "WIDTH_LADDER", "PRESETS_ONLY", "TRACING", "METRICS", "METRICS_NAMESPACE",
+            "UPLOAD_CORS_ORIGINS");
 
     static Map<String, String> tunables(Map<String, String> env) {
         java.util.Map<String, String> picked = new java.util.HashMap<>();

@@ -142,10 +142,25 @@ class ApiContractTest {
         expectProblem(check("GET", original, get(signed("/v1/images/" + unknownId() + "/original"), Map.of())),
                 "not-found");
 
+        // Re-moderation (admin): the variant rendered above is purged.
+        String admin = Files.readString(edge.issuer().tokenFile(DevIssuer.ADMIN)).strip();
+        String moderation = "/v1/images/{id}/moderation";
+        JsonNode remoderated = readJson(check("POST", moderation, post("/v1/images/" + big + "/moderation", "",
+                admin, Map.of())).body());
+        assertTrue(remoderated.get("purgedVariants").asInt() >= 1, remoderated.toString());
+        expectProblem(check("POST", moderation, post("/v1/images/" + big + "/moderation", "", null, Map.of())),
+                "unauthorized");
+        expectProblem(check("POST", moderation, post("/v1/images/" + big + "/moderation", "", userToken,
+                Map.of())), "forbidden");
+        expectProblem(check("POST", moderation, post("/v1/images/" + unknownId() + "/moderation", "", admin,
+                Map.of())), "not-found");
+
         // Not servable (yet): the record is put back to PROCESSING, as a large upload's record is.
         setStatus(small, "PROCESSING");
         expectProblem(check("GET", original, get(signed("/v1/images/" + small + "/original"), Map.of())), "conflict");
         expectProblem(check("GET", variant, get(signed("/v1/images/" + small + "/w_8.png"), Map.of())), "conflict");
+        expectProblem(check("POST", moderation, post("/v1/images/" + small + "/moderation", "", admin, Map.of())),
+                "conflict");
         setStatus(small, "READY");
 
         // Unsigned pixels: refused by the edge once signed URLs are enforced (the edge branch); recorded only then.
@@ -165,6 +180,9 @@ class ApiContractTest {
         assertEquals(405, wrongMethod.statusCode());
         validate(wrongMethod, doc.at("/components/responses/MethodNotAllowed"), "#/components/responses/MethodNotAllowed");
 
+        largeUploadsAndTheirStatus(tiny);
+        usageStatistics();
+
         String image = "/v1/images/{id}";
         expectProblem(check("DELETE", image, delete(small, null)), "unauthorized");
         expectProblem(check("DELETE", image, delete(small, strangerToken)), "forbidden");
@@ -177,6 +195,8 @@ class ApiContractTest {
                 .forEach(o -> s3.deleteObject(b -> b.bucket("image-storage").key(o.key())));
         s3.deleteBucket(b -> b.bucket("image-storage"));
         expectProblem(check("POST", "/v1/images", upload(tiny, userToken)), "upstream-failure");
+        expectProblem(check("POST", UPLOADS, post("/v1/uploads", "{\"bytes\":1000}", userToken, Map.of())),
+                "upstream-failure");
 
         Set<String> documented = documentedStatuses();
         documented.remove(regionalWaf ? "POST /v1/images 400" : "POST /v1/images 403");
@@ -188,6 +208,102 @@ class ApiContractTest {
                     && !s.contains("metadata"));
         }
         assertEquals(documented, seen, "every documented status was answered by the edge, and nothing else");
+    }
+
+    private static final String UPLOADS = "/v1/uploads";
+    private static final String COMPLETE = "/v1/uploads/{id}/complete";
+
+    /**
+     * A large upload of a small image, in one part PUT to its presigned S3 URL: start (and its idempotent
+     * replay, reuse and refusals), the status while UPLOADING, every refusal of a bad completion, the
+     * completion, completing twice, and the status until READY.
+     */
+    private void largeUploadsAndTheirStatus(byte[] image) throws Exception {
+        String start = "{\"bytes\":" + image.length + "}";
+        HttpResponse<byte[]> opened = check("POST", UPLOADS, post("/v1/uploads", start, userToken,
+                Map.of("Idempotency-Key", "contract-1")));
+        assertEquals(201, opened.statusCode());
+        JsonNode started = readJson(opened.body());
+        String id = started.get("id").asText();
+        HttpResponse<byte[]> replayed = check("POST", UPLOADS, post("/v1/uploads", start, userToken,
+                Map.of("Idempotency-Key", "contract-1")));
+        assertEquals("true", replayed.headers().firstValue("Idempotent-Replayed").orElseThrow());
+        assertEquals(id, readJson(replayed.body()).get("id").asText());
+        expectProblem(check("POST", UPLOADS, post("/v1/uploads", "{\"bytes\":" + (image.length + 1) + "}",
+                userToken, Map.of("Idempotency-Key", "contract-1"))), "idempotency-key-reused");
+        expectProblem(check("POST", UPLOADS, post("/v1/uploads", start, null, Map.of())), "unauthorized");
+        expectProblem(check("POST", UPLOADS, post("/v1/uploads", "{\"bytes\":0}", userToken, Map.of())),
+                "invalid-request");
+        expectProblem(check("POST", UPLOADS, post("/v1/uploads", "{\"bytes\":" + (2L << 30) + "}", userToken,
+                Map.of())), "payload-too-large");
+
+        String meta = "/v1/images/{id}/metadata";
+        JsonNode uploading = readJson(check("GET", meta, get("/v1/images/" + id + "/metadata", bearer(userToken))).body());
+        assertEquals("UPLOADING", uploading.get("status").asText());
+
+        JsonNode part = started.get("parts").get(0);
+        HttpResponse<byte[]> put = send(HttpRequest.newBuilder(URI.create(part.get("url").asText()))
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(image)).build());
+        assertEquals(200, put.statusCode(), new String(put.body(), StandardCharsets.UTF_8));
+        String etag = put.headers().firstValue("ETag").orElseThrow();
+        String path = "/v1/uploads/" + id + "/complete";
+        String good = parts(etag);
+        // Bad part lists, each a 400 naming what is wrong; the upload stays open after every one.
+        for (String bad : List.of("not json", "{\"parts\":[]}", "{\"parts\":\"1\"}", parts(etag, etag),
+                "{\"parts\":[{\"partNumber\":2,\"etag\":" + JSON.writeValueAsString(etag) + "}]}",
+                "{\"parts\":[{\"partNumber\":1}]}", parts("\"00000000000000000000000000000000\""))) {
+            expectProblem(check("POST", COMPLETE, post(path, bad, userToken, Map.of())), "invalid-request");
+        }
+        expectProblem(check("POST", COMPLETE, post(path, good, null, Map.of())), "unauthorized");
+        expectProblem(check("POST", COMPLETE, post(path, good, strangerToken, Map.of())), "forbidden");
+        expectProblem(check("POST", COMPLETE, post("/v1/uploads/" + unknownId() + "/complete", good, userToken,
+                Map.of())), "not-found");
+        expectProblem(check("POST", COMPLETE, post("/v1/uploads/not-an-id/complete", good, userToken, Map.of())),
+                "not-found");
+        HttpResponse<byte[]> completed = check("POST", COMPLETE, post(path, good, userToken, Map.of()));
+        assertEquals(202, completed.statusCode());
+        expectProblem(check("POST", COMPLETE, post(path, good, userToken, Map.of())), "conflict");
+        // The key's upload is no longer open: a retry under it cannot get part URLs any more.
+        expectProblem(check("POST", UPLOADS, post("/v1/uploads", start, userToken,
+                Map.of("Idempotency-Key", "contract-1"))), "conflict");
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode record;
+        do {
+            Thread.sleep(100);
+            record = readJson(check("GET", meta, get("/v1/images/" + id + "/metadata", bearer(userToken))).body());
+        } while (record.get("status").asText().equals("PROCESSING") && System.nanoTime() < deadline);
+        assertEquals("READY", record.get("status").asText(), record.toString());
+        assertEquals("image/png", record.get("contentType").asText());
+    }
+
+    private static String parts(String... etags) throws Exception {
+        var body = JSON.createObjectNode();
+        var list = body.putArray("parts");
+        for (int i = 0; i < etags.length; i++) {
+            list.addObject().put("partNumber", i + 1).put("etag", etags[i]);
+        }
+        return JSON.writeValueAsString(body);
+    }
+
+    /** {@code GET /v1/stats}: JSON and CSV for an admin; the refusals. */
+    private void usageStatistics() throws Exception {
+        String admin = Files.readString(edge.issuer().tokenFile(DevIssuer.ADMIN)).strip();
+        String stats = "/v1/stats";
+        JsonNode report = readJson(check("GET", stats, get("/v1/stats", bearer(admin))).body());
+        assertEquals(30, report.get("days").size(), "the last 30 days by default");
+        assertTrue(report.at("/totals/uploads").asLong() >= 3, "this test's uploads were counted: " + report);
+        HttpResponse<byte[]> csv = check("GET", stats, get("/v1/stats?format=csv&from=2026-01-01&to=2026-01-03",
+                bearer(admin)));
+        assertTrue(csv.headers().firstValue("Content-Type").orElseThrow().startsWith("text/csv"));
+        assertEquals(4, new String(csv.body(), StandardCharsets.UTF_8).split("\r\n").length, "header and 3 days");
+        for (String bad : List.of("?format=xml", "?from=yesterday", "?from=2026-02-01&to=2026-01-01",
+                "?from=2020-01-01&to=2026-01-01")) {
+            expectProblem(check("GET", stats, get("/v1/stats" + bad, bearer(admin))), "invalid-request");
+        }
+        expectProblem(check("GET", stats, get("/v1/stats", Map.of())), "unauthorized");
+        expectProblem(check("GET", stats, get("/v1/stats", bearer(userToken))), "forbidden");
     }
 
     /**
@@ -321,6 +437,16 @@ class ApiContractTest {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (token != null) b.header("Authorization", "Bearer " + token);
+        return send(b.build());
+    }
+
+    private HttpResponse<byte[]> post(String path, String json, String token, Map<String, String> headers)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(edge.baseUrl() + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        headers.forEach(b::header);
         return send(b.build());
     }
 

@@ -240,6 +240,43 @@ class LargeUploadTest {
         assertProblem(other, 422);
     }
 
+    /**
+     * A web page on another origin PUTs parts straight to the local S3, as to S3 on AWS: the preflight is
+     * answered for a loopback origin (UPLOAD_CORS_ORIGINS' default), the part's answer exposes its ETag,
+     * and an origin outside the rule is refused.
+     */
+    @Test
+    void browserPagesOnAllowedOriginsMayPutPartsAndReadTheirEtag() throws Exception {
+        JsonNode started = start(1000);
+        URI part = URI.create(started.get("parts").get(0).get("url").asText());
+        String page = "http://127.0.0.1:8090";
+        var preflight = http.send(HttpRequest.newBuilder(part).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", page).header("Access-Control-Request-Method", "PUT")
+                .header("Access-Control-Request-Headers", "content-type").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, preflight.statusCode(), preflight.body());
+        assertEquals(page, preflight.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
+        assertTrue(preflight.headers().firstValue("Access-Control-Allow-Methods").orElseThrow().contains("PUT"));
+
+        var put = http.send(HttpRequest.newBuilder(part).header("Origin", page)
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[1000])).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, put.statusCode(), put.body());
+        assertEquals(page, put.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
+        assertTrue(put.headers().firstValue("Access-Control-Expose-Headers").orElseThrow().contains("ETag"),
+                put.headers().map().toString());
+        assertTrue(put.headers().firstValue("ETag").isPresent());
+
+        var elsewhere = http.send(HttpRequest.newBuilder(part).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://evil.example").header("Access-Control-Request-Method", "PUT").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(elsewhere.headers().firstValue("Access-Control-Allow-Origin").isEmpty(),
+                elsewhere.statusCode() + " " + elsewhere.headers().map());
+        var get = http.send(HttpRequest.newBuilder(part).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", page).header("Access-Control-Request-Method", "DELETE").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(get.headers().firstValue("Access-Control-Allow-Origin").isEmpty(), "only PUT: " + get.statusCode());
+    }
+
     /** $IMAGE_SCALER_SHARED_TESTDATA, else the first shared/testdata above the working directory. */
     static Path sharedTestdata() {
         String override = System.getenv("IMAGE_SCALER_SHARED_TESTDATA");

@@ -18,7 +18,9 @@ public final class LocalS3 implements AutoCloseable {
         this.endpoint = endpoint;
     }
 
-    public static LocalS3 start(Path dataDir, int port, String accessKey, String secretKey) throws Exception {
+    /** @param cors the originals bucket's CORS rule (S3Proxy applies one rule to every bucket) */
+    public static LocalS3 start(Path dataDir, int port, String accessKey, String secretKey, UploadCors cors)
+            throws Exception {
         Path base = Files.createDirectories(dataDir.resolve("s3"));
         Properties props = new Properties();
         props.setProperty("jclouds.filesystem.basedir", base.toString());
@@ -28,6 +30,7 @@ public final class LocalS3 implements AutoCloseable {
                 .endpoint(endpoint)
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                 .ignoreUnknownHeaders(true)
+                .corsRules(cors.forS3Proxy())
                 .build();
         proxy.start();
         long deadline = System.nanoTime() + 10_000_000_000L;

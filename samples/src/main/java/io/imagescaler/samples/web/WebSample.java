@@ -31,7 +31,9 @@ import picocli.CommandLine.Option;
  * ({@code samples/web/}), signs one wildcard custom policy per image for the gallery's {@code srcset}
  * (the private key never reaches the browser), hands out the local dev token as a stand-in for a login
  * page, and forwards the page's API calls to the edge so they are same-origin, as a CloudFront behaviour
- * for {@code /v1/*} on the site's own distribution would (the API sends no CORS headers).
+ * for {@code /v1/*} on the site's own distribution would (the API sends no CORS headers). Multipart parts
+ * are the exception: the page PUTs them straight to their presigned storage URLs, which the bucket's CORS
+ * rule allows (the local edge's S3 has the same rule).
  */
 @Command(name = "web-sample", mixinStandardHelpOptions = true,
         description = "Serve the web sample on 127.0.0.1 next to a running local edge.")
@@ -81,6 +83,8 @@ public final class WebSample implements AutoCloseable, Callable<Integer> {
             config.routes.addHttpHandler(HandlerType.GET, "/samples/web/api/srcset/{id}", this::srcset);
             config.routes.addHttpHandler(HandlerType.GET, "/samples/web/{file}", ctx -> file(ctx, ctx.pathParam("file")));
             config.routes.addHttpHandler(HandlerType.POST, "/v1/images", this::forward);
+            config.routes.addHttpHandler(HandlerType.POST, "/v1/uploads", this::forward);
+            config.routes.addHttpHandler(HandlerType.POST, "/v1/uploads/{id}/complete", this::forward);
             config.routes.addHttpHandler(HandlerType.GET, "/v1/images/{id}/metadata", this::forward);
             config.routes.addHttpHandler(HandlerType.DELETE, "/v1/images/{id}", this::forward);
         }).start();
@@ -143,13 +147,13 @@ public final class WebSample implements AutoCloseable, Callable<Integer> {
         HttpRequest.Builder b = HttpRequest.newBuilder(edge.resolve(ctx.path())).timeout(Duration.ofSeconds(60))
                 .method(ctx.method().name(), ctx.method() == HandlerType.POST
                         ? HttpRequest.BodyPublishers.ofByteArray(ctx.bodyAsBytes()) : HttpRequest.BodyPublishers.noBody());
-        for (String h : new String[] {"Authorization", "Content-Type", "Accept"}) {
+        for (String h : new String[] {"Authorization", "Content-Type", "Accept", "Idempotency-Key"}) {
             String v = ctx.header(h);
             if (v != null) b.header(h, v);
         }
         HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         ctx.status(r.statusCode());
-        for (String h : new String[] {"Content-Type", "Location", "Cache-Control"}) {
+        for (String h : new String[] {"Content-Type", "Location", "Cache-Control", "Idempotent-Replayed"}) {
             r.headers().firstValue(h).ifPresent(v -> ctx.header(h, v));
         }
         ctx.result(r.body());
