@@ -29,7 +29,8 @@ import io.imagescaler.handler.storage.aws.DynamoUsageCounters;
 import io.imagescaler.handler.storage.aws.S3Incoming;
 import io.imagescaler.handler.storage.aws.S3Originals;
 import io.imagescaler.handler.storage.aws.S3Variants;
-import io.imagescaler.handler.transform.Pipeline;
+import io.imagescaler.handler.transform.EngineSelection;
+import io.imagescaler.handler.transform.TransformEngine;
 import io.imagescaler.handler.uploads.LargeUploads;
 import io.imagescaler.handler.upscale.HttpUpscaler;
 import io.imagescaler.handler.upscale.SuperResolution;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
 
 /** Builds the object graph from one configuration: the AWS adapters behind the core's ports. */
 public record Wiring(HandlerConfig config, AwsClients clients, ImageService service, LargeUploads uploads,
-                     Router router) {
+                     Router router, TransformEngine engine) {
     private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
 
     /** Lambda: every configuration from environment-style variables. */
@@ -75,7 +76,7 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
         LOG.info("image-handler access: {}", auth);
         LOG.info("image-handler super-resolution: {}", upscale);
         AwsClients clients = new AwsClients(config);
-        Pipeline engine = new Pipeline();
+        TransformEngine engine = EngineSelection.select(config.engine());
         Clock clock = Clock.systemUTC();
         Optional<Moderator> moderator = clients.rekognition().map(RekognitionModerator::new);
         if (moderator.isEmpty()) {
@@ -109,7 +110,8 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
                         clients.ses().<Mailer>map(ses -> new SesMailer(ses, config.mailFrom().orElseThrow()))
                                 .or(() -> mailerWithoutSes)),
                 clock);
-        return new Wiring(config, clients, service, uploads, new Router(service, guard(auth, clients), uploads));
+        return new Wiring(config, clients, service, uploads, new Router(service, guard(auth, clients), uploads),
+                engine);
     }
 
     private static Optional<Upscaler> upscaler(UpscaleConfig upscale, AwsClients clients) {
