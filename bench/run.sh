@@ -3,7 +3,10 @@
 # sharp (one node process per workload, concurrency 1, cache off), on the same files, same machine,
 # same run. Prints one line per workload:
 #   W1-jpeg java_ms=… sharp_ms=… ratio=… java_rss_mb=… sharp_rss_mb=…
-# Usage: bench/run.sh [testdata-dir]   (default ../shared/testdata; needs node + npm for sharp)
+# and, with ENGINES="native java", a second line per workload for the pure-Java fallback engine
+# (W1-jpeg-java ...), against the same sharp figure.
+# Usage: [ENGINES="native java"] bench/run.sh [testdata-dir]
+#   (default ../shared/testdata; needs node + npm for sharp)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . ./jdk.sh
@@ -17,16 +20,21 @@ photos=("$DATA/jpeg-12mp-galaxys7.jpg" "$DATA/jpeg-12mp-nikond90.jpg" "$DATA/jpe
 pngs=("$DATA/png-rgba-dice-800x600.png" "$DATA/png-rgba-panorama-2048x512.png")
 w3=("$DATA/jpeg-12mp-galaxys7.jpg")
 
+ENGINES=(${ENGINES:-native})
+
 run() { # label workload files...
   local label=$1 workload=$2; shift 2
-  local j s
-  j=$(java "${JAVA_OPTS[@]}" -jar bench/target/bench.jar "$workload" "$@" 2>/dev/null | tail -1)
+  local j s engine
   s=$(node bench/sharp/bench.js "$workload" "$@" | tail -1)
-  local jm sm
-  jm=$(sed -E 's/.*java_ms=([0-9.]+).*/\1/' <<<"$j"); sm=$(sed -E 's/.*sharp_ms=([0-9.]+).*/\1/' <<<"$s")
-  printf '%s java_ms=%s sharp_ms=%s ratio=%s java_rss_mb=%s sharp_rss_mb=%s\n' "$label" "$jm" "$sm" \
-    "$(awk -v a="$jm" -v b="$sm" 'BEGIN{printf "%.2f", a/b}')" \
-    "$(sed -E 's/.*java_rss_mb=([0-9]+).*/\1/' <<<"$j")" "$(sed -E 's/.*sharp_rss_mb=([0-9]+).*/\1/' <<<"$s")"
+  for engine in "${ENGINES[@]}"; do
+    j=$(java "${JAVA_OPTS[@]}" -jar bench/target/bench.jar --engine "$engine" "$workload" "$@" 2>/dev/null | tail -1)
+    local jm sm
+    jm=$(sed -E 's/.*java_ms=([0-9.]+).*/\1/' <<<"$j"); sm=$(sed -E 's/.*sharp_ms=([0-9.]+).*/\1/' <<<"$s")
+    printf '%s java_ms=%s sharp_ms=%s ratio=%s java_rss_mb=%s sharp_rss_mb=%s\n' \
+      "$label$([ "$engine" = native ] || echo "-$engine")" "$jm" "$sm" \
+      "$(awk -v a="$jm" -v b="$sm" 'BEGIN{printf "%.2f", a/b}')" \
+      "$(sed -E 's/.*java_rss_mb=([0-9]+).*/\1/' <<<"$j")" "$(sed -E 's/.*sharp_rss_mb=([0-9]+).*/\1/' <<<"$s")"
+  done
 }
 
 run W1-jpeg W1_JPEG "${photos[@]}"
