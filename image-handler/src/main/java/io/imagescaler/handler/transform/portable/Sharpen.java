@@ -20,12 +20,12 @@ final class Sharpen implements Step {
         int[] out = new int[src.length];
         for (int i = 0; i < src.length; i++) {
             int v = src[i];
-            int[] c = {v >>> 24, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff};
-            int[] s = new int[4];
-            for (int k = 0; k < 4; k++) {
-                s[k] = Pixels.clamp(c[k] * (1 + amount) - blurred[i * 4 + k] * amount);
+            int sharpened = 0;
+            for (int k = 0, shift = 24; k < 4; k++, shift -= 8) {
+                int c = (v >>> shift) & 0xff;
+                sharpened |= Pixels.clamp(c * (1 + amount) - blurred[i * 4 + k] * amount) << shift;
             }
-            out[i] = Pixels.pack(s[0], s[1], s[2], s[3]);
+            out[i] = sharpened;
         }
         job.pixels = new Pixels(p.width(), p.height(), out, p.alpha());
     }
