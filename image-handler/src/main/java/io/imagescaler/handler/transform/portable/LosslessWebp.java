@@ -11,6 +11,8 @@ import java.util.PriorityQueue;
  * residuals entropy-coded with canonical prefix codes, where runs that repeat the pixel to the left
  * or above are sent as backward references. No colour cache, no meta prefix codes, no colour
  * transform: libwebp's files are smaller, but these decode everywhere and are exact.
+ *
+ * <p>The predictor of a tile is chosen on every other row and column of it (sum of |residual|).
  */
 final class LosslessWebp {
     private static final int TILE_BITS = 4;
@@ -81,8 +83,10 @@ final class LosslessWebp {
                 long bestCost = Long.MAX_VALUE;
                 for (int mode = 0; mode < 14; mode++) {
                     long cost = 0;
-                    for (int y = ty * size; y < Math.min(h, (ty + 1) * size) && cost < bestCost; y++) {
-                        for (int x = tx * size; x < Math.min(w, (tx + 1) * size); x++) {
+                    // Every other row and column of the tile: a quarter of the work, the same choice
+                    // almost always (photos' residual statistics are smooth within 16 px).
+                    for (int y = ty * size; y < Math.min(h, (ty + 1) * size) && cost < bestCost; y += 2) {
+                        for (int x = tx * size; x < Math.min(w, (tx + 1) * size); x += 2) {
                             int i = y * w + x;
                             cost += magnitude(subtract(argb[i], predict(argb, w, x, y, mode)));
                         }
