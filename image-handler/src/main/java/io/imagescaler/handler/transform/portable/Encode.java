@@ -13,6 +13,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * Encodes with the JDK's ImageIO writers (JPEG, PNG, GIF) and {@link LosslessWebp} for WebP, which no
@@ -75,7 +76,8 @@ final class Encode implements Step {
         }
         ImageWriter writer = writers.next();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+        // In memory: ImageIO's default for a stream is a temporary file (ImageIO.getUseCache()).
+        try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
             writer.setOutput(out);
             ImageWriteParam param = writer.getDefaultWriteParam();
             if (quality >= 0 && param.canWriteCompressed()) {

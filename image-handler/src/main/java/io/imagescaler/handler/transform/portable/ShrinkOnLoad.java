@@ -4,9 +4,9 @@ import io.imagescaler.handler.error.ImageScalerException.CorruptImage;
 import io.imagescaler.handler.error.ImageScalerException.UnsupportedImage;
 import io.imagescaler.handler.transform.Geometry;
 import io.imagescaler.handler.transform.SourceFormat;
+import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 import io.imagescaler.handler.transform.probe.Header;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
 import javax.imageio.ImageIO;
@@ -77,7 +77,8 @@ final class ShrinkOnLoad implements Step {
     }
 
     private static BufferedImage read(RenderJob job, int subsampling) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(job.source))) {
+        // Straight over the request's bytes: no copy, no temporary file.
+        try (ImageInputStream in = new ByteArrayImageInputStream(job.source)) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new UnsupportedImage("no decoder for this " + job.header.format() + " variant");
