@@ -1,8 +1,9 @@
 package io.imagescaler.bench;
 
+import io.imagescaler.handler.transform.EngineSelection;
 import io.imagescaler.handler.transform.Limits;
-import io.imagescaler.handler.transform.Pipeline;
 import io.imagescaler.handler.transform.SourceInfo;
+import io.imagescaler.handler.transform.TransformEngine;
 import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.TransformSpec;
 import java.io.IOException;
@@ -49,6 +50,10 @@ public final class EngineBench implements Runnable {
     @Parameters(index = "1..*", description = "input images")
     List<Path> images;
 
+    @Option(names = "--engine", defaultValue = "native",
+            description = "native (OpenCV natives) or java (the pure-Java fallback engine)")
+    EngineSelection.Choice engineChoice;
+
     @Option(names = "--warmup", defaultValue = "8", description = "untimed runs per image")
     int warmup;
 
@@ -62,8 +67,10 @@ public final class EngineBench implements Runnable {
 
     @Override
     public void run() {
-        opencv_core.setNumThreads(1);
-        Pipeline engine = new Pipeline();
+        TransformEngine engine = EngineSelection.select(engineChoice);
+        if (engineChoice != EngineSelection.Choice.JAVA) {
+            opencv_core.setNumThreads(1);
+        }
         TransformSpec spec = TransformSpec.parse(workload.transform);
         List<byte[]> sources = images.stream().map(EngineBench::read).toList();
         for (byte[] src : sources) {
@@ -92,7 +99,7 @@ public final class EngineBench implements Runnable {
                 median, peakRssMb(), median(cpuMillis), sources.size(), runs, sink / runs);
     }
 
-    private int once(Pipeline engine, byte[] src, TransformSpec spec) {
+    private int once(TransformEngine engine, byte[] src, TransformSpec spec) {
         SourceInfo info = engine.probe(src, Limits.DEFAULT);
         var rendered = engine.render(src, info, spec, workload.format, Limits.DEFAULT);
         rendered.timings().asMap().forEach((stage, ms) -> stageMillis.computeIfAbsent(stage, k -> new ArrayList<>()).add(ms));

@@ -7,7 +7,6 @@ import io.imagescaler.edge.firewall.WebAcls;
 import io.imagescaler.edge.gateway.ImageAlpha;
 import io.imagescaler.edge.negotiation.FormatNegotiation;
 import io.imagescaler.handler.storage.aws.S3Originals;
-import io.imagescaler.handler.transform.Pipeline;
 import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -172,7 +171,7 @@ public final class LocalEdge implements AutoCloseable {
                     Optional.ofNullable(env.get("ORIGIN_VERIFY_PREVIOUS")), edgeConfig.cloudFrontAclFile(),
                     edgeConfig.regionalAclFile());
             ImageAlpha alpha = new ImageAlpha(wiring.service(), new S3Originals(wiring.clients().s3(), wiring.clients().presigner(),
-                    config.originalsBucket()), new Pipeline(), config.limits());
+                    config.originalsBucket()), wiring.engine(), config.limits());
 
             // S3Proxy sends no event notifications: the edge delivers ObjectCreated for completed uploads.
             ObjectCreatedEvents events = new ObjectCreatedEvents(

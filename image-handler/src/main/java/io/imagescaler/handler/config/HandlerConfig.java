@@ -1,6 +1,7 @@
 package io.imagescaler.handler.config;
 
 import io.imagescaler.handler.moderation.ModerationPolicy;
+import io.imagescaler.handler.transform.EngineSelection;
 import io.imagescaler.handler.transform.Limits;
 import io.imagescaler.spec.TransformSpec;
 import java.net.URI;
@@ -30,6 +31,8 @@ import java.util.function.Function;
  * @param mailFrom      sender of upload emails (SES v2 on AWS); empty = no email notification on AWS
  * @param maxJpegSourcePixels the pixel limit for JPEG originals, which decode with shrink-on-load (DCT
  *                      scaling) and so never need their full raster for a variant within the output limit
+ * @param engine        which transform engine renders ({@code IMAGE_ENGINE}): native, java, or auto (native
+ *                      when the OpenCV natives work here, else the pure-Java engine)
  */
 public record HandlerConfig(
         String region,
@@ -48,7 +51,8 @@ public record HandlerConfig(
         long maxLargeUploadBytes,
         io.imagescaler.handler.notification.Webhooks.Settings webhooks,
         Optional<String> mailFrom,
-        long maxJpegSourcePixels) {
+        long maxJpegSourcePixels,
+        EngineSelection.Choice engine) {
 
     /**
      * Where the local stand-ins listen, and the static credentials they accept.
@@ -130,7 +134,8 @@ public record HandlerConfig(
                         get.apply("WEBHOOK_ATTEMPTS").map(Integer::parseInt).orElse(4),
                         Duration.ofMillis(get.apply("WEBHOOK_FIRST_BACKOFF_MS").map(Long::parseLong).orElse(500L))),
                 get.apply("MAIL_FROM"),
-                get.apply("MAX_JPEG_SOURCE_PIXELS").map(Long::parseLong).orElse(300_000_000L));
+                get.apply("MAX_JPEG_SOURCE_PIXELS").map(Long::parseLong).orElse(300_000_000L),
+                EngineSelection.Choice.parse(get.apply("IMAGE_ENGINE").orElse(null)));
     }
 
     /**

@@ -52,7 +52,7 @@ public final class ImageHandler implements RequestStreamHandler {
 
     private ImageHandler(Wiring wiring) {
         this(wiring.router(), wiring.uploads()::process, wiring.telemetry());
-        this.priming = new Priming(new io.imagescaler.handler.transform.Pipeline(), wiring.clients().presigner(),
+        this.priming = new Priming(wiring.engine(), wiring.clients().presigner(),
                 wiring.config().originalsBucket()).register();
     }
 

@@ -35,7 +35,8 @@ import io.imagescaler.handler.tracing.Telemetry;
 import io.imagescaler.handler.tracing.Tracer;
 import io.imagescaler.handler.tracing.TracingConfig;
 import io.imagescaler.handler.tracing.aws.XRayTracer;
-import io.imagescaler.handler.transform.Pipeline;
+import io.imagescaler.handler.transform.EngineSelection;
+import io.imagescaler.handler.transform.TransformEngine;
 import io.imagescaler.handler.uploads.LargeUploads;
 import io.imagescaler.handler.upscale.HttpUpscaler;
 import io.imagescaler.handler.upscale.SuperResolution;
@@ -52,7 +53,7 @@ import org.slf4j.LoggerFactory;
 
 /** Builds the object graph from one configuration: the AWS adapters behind the core's ports. */
 public record Wiring(HandlerConfig config, AwsClients clients, ImageService service, LargeUploads uploads,
-                     Router router, Telemetry telemetry) {
+                     Router router, Telemetry telemetry, TransformEngine engine) {
     private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
 
     /** Lambda: every configuration from environment-style variables. */
@@ -92,7 +93,7 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
                 tracing.emf() ? Optional.of(new EmbeddedMetrics(tracing.namespace(), TracingConfig.SERVICE,
                         System.out::println, Clock.systemUTC())) : Optional.empty());
         AwsClients clients = new AwsClients(config, xray.map(x -> List.of(x.sdkInterceptor())).orElse(List.of()));
-        Pipeline engine = new Pipeline();
+        TransformEngine engine = EngineSelection.select(config.engine());
         Clock clock = Clock.systemUTC();
         Optional<Moderator> moderator = clients.rekognition().map(RekognitionModerator::new);
         if (moderator.isEmpty()) {
@@ -127,7 +128,7 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
                                 .or(() -> mailerWithoutSes)),
                 clock);
         return new Wiring(config, clients, service, uploads, new Router(service, guard(auth, clients), uploads),
-                telemetry);
+                telemetry, engine);
     }
 
     private static Optional<Upscaler> upscaler(UpscaleConfig upscale, AwsClients clients) {

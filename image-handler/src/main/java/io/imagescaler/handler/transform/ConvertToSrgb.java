@@ -15,7 +15,6 @@ import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferByte;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
-import java.nio.charset.StandardCharsets;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.MatVector;
 
@@ -90,17 +89,7 @@ final class ConvertToSrgb implements Step {
         return Raster.createInterleavedRaster(buffer, w, h, w * 3, 3, new int[] {2, 1, 0}, null);
     }
 
-    /** sRGB profiles name themselves so in their description (ASCII in v2 'desc', UTF-16 in v4 'mluc'). */
     static boolean describesSrgb(byte[] icc) {
-        try {
-            byte[] desc = ICC_Profile.getInstance(icc).getData(ICC_Profile.icSigProfileDescriptionTag);
-            if (desc == null) {
-                return false;
-            }
-            return new String(desc, StandardCharsets.ISO_8859_1).contains("sRGB")
-                    || new String(desc, StandardCharsets.UTF_16BE).contains("sRGB");
-        } catch (IllegalArgumentException e) {
-            return true;
-        }
+        return SrgbProfile.describes(icc);
     }
 }

@@ -1,8 +1,6 @@
 package io.imagescaler.handler.transform;
 
-import io.imagescaler.handler.error.ImageScalerException.LimitExceeded;
 import io.imagescaler.handler.transform.probe.Header;
-import io.imagescaler.handler.transform.probe.HeaderProbe;
 import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.TransformSpec;
 import java.util.ArrayList;
@@ -104,16 +102,6 @@ public final class Pipeline implements TransformEngine {
     }
 
     private static Header checkedHeader(byte[] source, Limits limits) {
-        Header header = HeaderProbe.read(source, limits.maxFrames());
-        SourceInfo info = header.info();
-        if (info.pixels() > limits.maxSourcePixels()) {
-            throw new LimitExceeded("the image is " + info.width() + "x" + info.height() + " ("
-                    + Math.round(info.pixels() / 1e6) + " MP); at most " + Math.round(limits.maxSourcePixels() / 1e6)
-                    + " MP are accepted");
-        }
-        if (info.frames() > limits.maxFrames()) {
-            throw new LimitExceeded("the image has more than " + limits.maxFrames() + " frames");
-        }
-        return header;
+        return HeaderCheck.read(source, limits);
     }
 }

@@ -24,8 +24,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/** The engine contract, run against the native pipeline here and the pure-Java one by a subclass. */
 class PipelineTest {
-    private final Pipeline engine = new Pipeline();
+    final TransformEngine engine = newEngine();
+
+    TransformEngine newEngine() {
+        return new Pipeline();
+    }
 
     private Rendered render(byte[] src, String transform, ImageFormat format) {
         return engine.render(src, engine.probe(src, Limits.DEFAULT), TransformSpec.parse(transform), format, Limits.DEFAULT);

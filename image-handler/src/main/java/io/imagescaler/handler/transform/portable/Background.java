@@ -1,0 +1,27 @@
+package io.imagescaler.handler.transform.portable;
+
+/** The {@code bg_} colour: RRGGBB or RRGGBBAA hex; absent means white for JPEG, transparent otherwise. */
+record Background(int r, int g, int b, int a) {
+
+    static final Background WHITE = new Background(255, 255, 255, 255);
+    static final Background TRANSPARENT = new Background(0, 0, 0, 0);
+
+    static Background of(String hex, boolean outputKeepsAlpha) {
+        if (hex == null) {
+            return outputKeepsAlpha ? TRANSPARENT : WHITE;
+        }
+        int r = Integer.parseInt(hex.substring(0, 2), 16);
+        int g = Integer.parseInt(hex.substring(2, 4), 16);
+        int b = Integer.parseInt(hex.substring(4, 6), 16);
+        int a = hex.length() == 8 ? Integer.parseInt(hex.substring(6, 8), 16) : 255;
+        return new Background(r, g, b, outputKeepsAlpha ? a : 255);
+    }
+
+    boolean opaque() {
+        return a == 255;
+    }
+
+    int argb() {
+        return Pixels.pack(a, r, g, b);
+    }
+}
