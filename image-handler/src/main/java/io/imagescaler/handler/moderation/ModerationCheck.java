@@ -6,6 +6,10 @@ import io.imagescaler.handler.transform.SourceInfo;
 import io.imagescaler.handler.transform.TransformEngine;
 import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.TransformSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -32,19 +36,44 @@ public final class ModerationCheck {
     }
 
     public ModerationVerdict check(byte[] original, SourceInfo info, Limits limits) {
+        return judge(() -> imageForModel(original, info, limits));
+    }
+
+    /** The same for an original on disk (a large upload); the model copy is decoded from the file. */
+    public ModerationVerdict check(Path original, SourceInfo info, Limits limits) {
+        return judge(() -> imageForModel(original, info, limits));
+    }
+
+    private ModerationVerdict judge(java.util.function.Supplier<byte[]> image) {
         if (moderator.isEmpty()) {
             return new ModerationVerdict(ModerationVerdict.Action.ALLOW, List.of(), "none",
                     "moderation is switched off in this deployment", clock.instant());
         }
-        Detected detected = moderator.get().detect(imageForModel(original, info, limits), policy.minConfidence());
+        Detected detected = moderator.get().detect(image.get(), policy.minConfidence());
         return policy.judge(detected, clock.instant());
     }
 
     byte[] imageForModel(byte[] original, SourceInfo info, Limits limits) {
-        boolean readable = info.format() == SourceFormat.JPEG || info.format() == SourceFormat.PNG;
-        if (readable && original.length <= Moderator.MAX_IMAGE_BYTES && info.orientation() <= 1) {
+        if (asIs(info, original.length)) {
             return original;
         }
         return engine.render(original, info, MODEL_COPY, ImageFormat.JPG, limits).bytes();
+    }
+
+    byte[] imageForModel(Path original, SourceInfo info, Limits limits) {
+        try {
+            if (asIs(info, Files.size(original))) {
+                return Files.readAllBytes(original);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return engine.render(original, info, MODEL_COPY, ImageFormat.JPG, limits).bytes();
+    }
+
+    /** Whether the model can take the original itself. */
+    private static boolean asIs(SourceInfo info, long bytes) {
+        boolean readable = info.format() == SourceFormat.JPEG || info.format() == SourceFormat.PNG;
+        return readable && bytes <= Moderator.MAX_IMAGE_BYTES && info.orientation() <= 1;
     }
 }

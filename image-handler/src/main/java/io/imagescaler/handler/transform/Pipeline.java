@@ -5,6 +5,11 @@ import io.imagescaler.handler.transform.probe.Header;
 import io.imagescaler.handler.transform.probe.HeaderProbe;
 import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.TransformSpec;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 
@@ -36,11 +41,26 @@ public final class Pipeline implements TransformEngine {
     }
 
     @Override
+    public SourceInfo probe(Path file, Limits limits) {
+        return checkedHeader(file, limits).info();
+    }
+
+    @Override
     public Rendered render(byte[] source, SourceInfo info, TransformSpec spec, ImageFormat format, Limits limits) {
         long t0 = System.nanoTime();
-        Header header = checkedHeader(source, limits);
+        return run(source, null, checkedHeader(source, limits), t0, spec, format, limits);
+    }
+
+    @Override
+    public Rendered render(Path file, SourceInfo info, TransformSpec spec, ImageFormat format, Limits limits) {
+        long t0 = System.nanoTime();
+        return run(null, file, checkedHeader(file, limits), t0, spec, format, limits);
+    }
+
+    private static Rendered run(byte[] source, Path file, Header header, long t0, TransformSpec spec,
+                                ImageFormat format, Limits limits) {
         Geometry geometry = Geometry.plan(header.info().displayWidth(), header.info().displayHeight(), spec, limits);
-        RenderJob job = new RenderJob(source, header, spec, format, limits, geometry);
+        RenderJob job = new RenderJob(source, file, header, spec, format, limits, geometry);
         job.timings.record("probe", (System.nanoTime() - t0) / 1e6);
         try (PointerScope scope = new PointerScope()) {
             for (Step step : STEPS) {
@@ -52,8 +72,21 @@ public final class Pipeline implements TransformEngine {
         }
     }
 
+    private static Header checkedHeader(Path file, Limits limits) {
+        try (Arena arena = Arena.ofConfined();
+             FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return checked(HeaderProbe.read(channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena),
+                    limits.maxFrames()), limits);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
     private static Header checkedHeader(byte[] source, Limits limits) {
-        Header header = HeaderProbe.read(source, limits.maxFrames());
+        return checked(HeaderProbe.read(source, limits.maxFrames()), limits);
+    }
+
+    private static Header checked(Header header, Limits limits) {
         SourceInfo info = header.info();
         if (info.pixels() > limits.maxSourcePixels()) {
             throw new LimitExceeded("the image is " + info.width() + "x" + info.height() + " ("

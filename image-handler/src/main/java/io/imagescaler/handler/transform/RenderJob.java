@@ -3,6 +3,7 @@ package io.imagescaler.handler.transform;
 import io.imagescaler.handler.transform.probe.Header;
 import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.TransformSpec;
+import java.nio.file.Path;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -10,7 +11,10 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * plan, the current pixels (8-bit BGR or BGRA), and finally the encoded bytes. One per request.
  */
 final class RenderJob {
+    /** The original in memory, or null when it is read from {@link #file}. */
     final byte[] source;
+    /** The original on disk (large uploads), or null when it is in {@link #source}. */
+    final Path file;
     final Header header;
     final TransformSpec spec;
     final ImageFormat format;
@@ -22,8 +26,10 @@ final class RenderJob {
     Mat pixels;
     byte[] encoded;
 
-    RenderJob(byte[] source, Header header, TransformSpec spec, ImageFormat format, Limits limits, Geometry geometry) {
+    RenderJob(byte[] source, Path file, Header header, TransformSpec spec, ImageFormat format, Limits limits,
+              Geometry geometry) {
         this.source = source;
+        this.file = file;
         this.header = header;
         this.spec = spec;
         this.format = format;

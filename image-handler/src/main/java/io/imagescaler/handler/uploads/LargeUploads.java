@@ -28,7 +28,13 @@ import io.imagescaler.handler.transform.TransformEngine;
 import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.ImageId;
 import io.imagescaler.spec.TransformSpec;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -217,6 +223,13 @@ public final class LargeUploads {
      * Processes a completed upload (the S3 ObjectCreated event for {@code incoming/{id}}). Redelivered
      * events for an image that is no longer PROCESSING are ignored. Bad images end FAILED with the
      * reason, and their object is deleted.
+     *
+     * <p>Memory stays bounded whatever the object's size: the object is streamed to a temporary file
+     * (hashed on the way), the header is probed from the file mapped read-only, the moderation and blur
+     * copies are decoded from the file (JPEG shrunk in the DCT domain while streaming; other formats
+     * within the pixel limits), and the object reaches {@code originals/} by a server-side copy. The
+     * incoming object is deleted only after the record is final, so processing that dies half-way is
+     * simply redone (by a redelivered event or the {@link #sweep sweeper}).
      */
     public void process(ImageId id) {
         Optional<ImageRecord> record = records.get(id);
@@ -225,54 +238,107 @@ public final class LargeUploads {
                     record.map(r -> r.status().name()).orElse("unknown"));
             return;
         }
-        long size = incoming.size(id).orElse(-1L);
-        if (size < 0) {
+        Optional<Incoming.Uploaded> uploaded = incoming.uploaded(id);
+        if (uploaded.isEmpty()) {
             LOG.warn("object created for {} but incoming/{} is gone", id, id);
             return;
         }
+        long size = uploaded.get().bytes();
         if (size > config.maxLargeUploadBytes()) {
             fail(id, "the uploaded object is " + size + " bytes; at most " + config.maxLargeUploadBytes()
                     + " are processed");
             return;
         }
-        byte[] bytes = incoming.read(id);
+        Path file = temporaryFile(size);
+        try {
+            String sha256 = download(id, file);
+            processFile(id, file, size, sha256);
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.warn("temporary file {} not deleted", file, e);
+            }
+        }
+    }
+
+    private void processFile(ImageId id, Path file, long size, String sha256) {
         SourceInfo info;
         ModerationVerdict verdict;
         Optional<Rendered> blurred;
         try {
-            var limits = config.limitsFor(bytes);
-            info = engine.probe(bytes, limits);
-            engine.render(bytes, info, DECODE_CHECK, ImageFormat.JPG, limits);
-            verdict = moderation.check(bytes, info, limits);
+            var limits = config.limitsFor(head(file));
+            info = engine.probe(file, limits);
+            engine.render(file, info, DECODE_CHECK, ImageFormat.JPG, limits);
+            verdict = moderation.check(file, info, limits);
             blurred = verdict.action() == ModerationVerdict.Action.BLUR
-                    ? Optional.of(BlurredMaster.render(engine, bytes, info, limits)) : Optional.empty();
+                    ? Optional.of(BlurredMaster.render(engine, file, info, limits)) : Optional.empty();
         } catch (ImageScalerException e) {
             if (e.status() >= 500) throw e;       // a dependency failed: let the event be retried
             fail(id, e.title() + ": " + e.getMessage());
             return;
         }
+        String mediaType = info.format().mediaType();
         switch (verdict.action()) {
-            case ALLOW -> incoming.moveTo(id, Incoming.Destination.ORIGINALS);
+            case ALLOW -> incoming.copyTo(id, Incoming.Destination.ORIGINALS, mediaType);
             case BLUR -> {
-                incoming.moveTo(id, Incoming.Destination.QUARANTINE);
+                incoming.copyTo(id, Incoming.Destination.QUARANTINE, mediaType);
                 originals.put(id, blurred.orElseThrow().bytes(), ImageFormat.JPG.mediaType());
             }
-            case REJECT -> incoming.moveTo(id, Incoming.Destination.QUARANTINE);
+            case REJECT -> incoming.copyTo(id, Incoming.Destination.QUARANTINE, mediaType);
         }
-        records.describe(id, info.format().mediaType(), info.displayWidth(), info.displayHeight(), info.frames(),
-                bytes.length, sha256(bytes));
+        records.describe(id, mediaType, info.displayWidth(), info.displayHeight(), info.frames(), size, sha256);
         ImageStatus outcome = switch (verdict.action()) {
             case ALLOW -> ImageStatus.READY;
             case BLUR -> ImageStatus.BLURRED;
             case REJECT -> ImageStatus.REJECTED;
         };
-        records.finish(id, ImageStatus.PROCESSING, outcome, verdict,
-                outcome == ImageStatus.READY ? null : verdict.reason());
-        Map<Counter, Long> counts = new EnumMap<>(Map.of(Counter.UPLOADS, 1L, Counter.BYTES, (long) bytes.length));
+        if (!records.finish(id, ImageStatus.PROCESSING, outcome, verdict,
+                outcome == ImageStatus.READY ? null : verdict.reason())) {
+            LOG.info("large upload {} was finished by another delivery meanwhile", id);
+            return;
+        }
+        incoming.delete(id);
+        Map<Counter, Long> counts = new EnumMap<>(Map.of(Counter.UPLOADS, 1L, Counter.BYTES, size));
         if (outcome != ImageStatus.READY) counts.put(Counter.FLAGGED, 1L);
         usage.count(counts);
-        LOG.info("large upload {} processed: {} bytes, {}", id, bytes.length, outcome);
+        LOG.info("large upload {} processed: {} bytes, {}", id, size, outcome);
         notifyProcessed(id);
+    }
+
+    /** A file for the object in the processing directory (Lambda: /tmp, up to 10 GB of ephemeral storage). */
+    private Path temporaryFile(long size) {
+        try {
+            Files.createDirectories(config.processingDir());
+            long free = Files.getFileStore(config.processingDir()).getUsableSpace();
+            if (free < size) {
+                throw new UpstreamFailure("the processing directory " + config.processingDir() + " has " + free
+                        + " bytes free, the upload needs " + size + " (raise the ephemeral storage)", null);
+            }
+            return Files.createTempFile(config.processingDir(), "upload-", ".part");
+        } catch (IOException e) {
+            throw new UpstreamFailure("no temporary file for processing", e);
+        }
+    }
+
+    /** Streams the object into {@code file}; returns its SHA-256 (hex), computed on the way. */
+    private String download(ImageId id, Path file) {
+        MessageDigest digest = sha256();
+        try (InputStream in = new DigestInputStream(incoming.open(id), digest)) {
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UpstreamFailure("the uploaded object could not be read", e);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** The first bytes of the file: enough for the magic number that picks the limits. */
+    private static byte[] head(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(16);
+        } catch (IOException e) {
+            throw new UpstreamFailure("the temporary file could not be read", e);
+        }
     }
 
     private void fail(ImageId id, String reason) {
@@ -302,9 +368,9 @@ public final class LargeUploads {
         return new ImageId(idText);
     }
 
-    private static String sha256(byte[] bytes) {
+    private static MessageDigest sha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
