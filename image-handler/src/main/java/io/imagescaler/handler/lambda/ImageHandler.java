@@ -34,6 +34,7 @@ public final class ImageHandler implements RequestStreamHandler {
 
     private final Router router;
     private final ObjectCreated objectCreated;
+    private final Runnable sweep;
     /** Held so CRaC (which keeps resources weakly) runs it before the SnapStart snapshot. */
     private Priming priming;
 
@@ -49,19 +50,22 @@ public final class ImageHandler implements RequestStreamHandler {
     }
 
     private ImageHandler(Wiring wiring) {
-        this(wiring.router(), wiring.uploads()::process);
+        this(wiring.router(), wiring.uploads()::process, wiring.uploads()::sweep);
         this.priming = new Priming(new io.imagescaler.handler.transform.Pipeline(), wiring.clients().presigner(),
                 wiring.config().originalsBucket()).register();
     }
 
     /** The local edge and tests: the same handler over an explicit router (no S3 events). */
     public ImageHandler(Router router) {
-        this(router, id -> LOG.warn("S3 event for {} ignored: no large-upload processing wired", id));
+        this(router, id -> LOG.warn("S3 event for {} ignored: no large-upload processing wired", id),
+                () -> LOG.warn("scheduled sweep ignored: no large-upload processing wired"));
     }
 
-    public ImageHandler(Router router, ObjectCreated objectCreated) {
+    /** @param sweep what the scheduled event (an EventBridge rule) runs: the large-upload sweeper */
+    public ImageHandler(Router router, ObjectCreated objectCreated, Runnable sweep) {
         this.router = router;
         this.objectCreated = objectCreated;
+        this.sweep = sweep;
     }
 
     @Override
@@ -69,6 +73,11 @@ public final class ImageHandler implements RequestStreamHandler {
         com.fasterxml.jackson.databind.JsonNode tree = JSON.readTree(input);
         if (tree.has("Records")) {
             handleS3Event(tree);
+            return;
+        }
+        if ("aws.events".equals(tree.path("source").asText())
+                && "Scheduled Event".equals(tree.path("detail-type").asText())) {
+            sweep.run();
             return;
         }
         APIGatewayProxyRequestEvent event = JSON.treeToValue(tree, APIGatewayProxyRequestEvent.class);

@@ -50,7 +50,8 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
 
     /** Lambda: every configuration from environment-style variables. */
     public static Wiring fromEnvironment(Function<String, String> env) {
-        return fromEnvironment(env, new NoCdnCache(), Optional.empty());
+        return fromEnvironment(io.imagescaler.handler.cdn.aws.DistributionIdParameter.resolve(env), new NoCdnCache(),
+                Optional.empty());
     }
 
     /**

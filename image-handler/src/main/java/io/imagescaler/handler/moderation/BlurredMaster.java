@@ -8,7 +8,6 @@ import io.imagescaler.spec.Fit;
 import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.TransformSpec;
 import io.imagescaler.spec.Upscale;
-import java.nio.file.Path;
 
 /**
  * The master served in place of a flagged original. A Gaussian blur alone leaves shapes readable on a
@@ -28,17 +27,8 @@ public final class BlurredMaster {
 
     /** @return the blurred master, a JPEG */
     public static Rendered render(TransformEngine engine, byte[] original, SourceInfo info, Limits limits) {
-        return enlarge(engine, engine.render(original, info, TINY_SPEC, ImageFormat.JPG, limits), info, limits);
-    }
-
-    /** The same from an original on disk (a large upload); only the tiny copy is decoded from the file. */
-    public static Rendered render(TransformEngine engine, Path original, SourceInfo info, Limits limits) {
-        return enlarge(engine, engine.render(original, info, TINY_SPEC, ImageFormat.JPG, limits), info, limits);
-    }
-
-    private static final TransformSpec TINY_SPEC = TransformSpec.builder().width(TINY).height(TINY).quality(100).build();
-
-    private static Rendered enlarge(TransformEngine engine, Rendered tiny, SourceInfo info, Limits limits) {
+        Rendered tiny = engine.render(original, info,
+                TransformSpec.builder().width(TINY).height(TINY).quality(100).build(), ImageFormat.JPG, limits);
         int longSide = Math.max(info.displayWidth(), info.displayHeight());
         double scale = Math.min(1.0, (double) MAX_SIDE / longSide);
         int w = Math.max(1, (int) Math.round(info.displayWidth() * scale));

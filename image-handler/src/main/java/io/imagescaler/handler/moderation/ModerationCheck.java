@@ -6,10 +6,6 @@ import io.imagescaler.handler.transform.SourceInfo;
 import io.imagescaler.handler.transform.TransformEngine;
 import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.TransformSpec;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +16,7 @@ import java.util.Optional;
  */
 public final class ModerationCheck {
     /** The copy the model sees when the original is too large or in a format it does not read. */
-    static final TransformSpec MODEL_COPY = TransformSpec.parse("w_1600,h_1600");
+    public static final TransformSpec MODEL_COPY = TransformSpec.parse("w_1600,h_1600");
 
     private final Optional<Moderator> moderator;
     private final ModerationPolicy policy;
@@ -39,9 +35,12 @@ public final class ModerationCheck {
         return judge(() -> imageForModel(original, info, limits));
     }
 
-    /** The same for an original on disk (a large upload); the model copy is decoded from the file. */
-    public ModerationVerdict check(Path original, SourceInfo info, Limits limits) {
-        return judge(() -> imageForModel(original, info, limits));
+    /**
+     * Moderates a copy the caller already rendered with {@link #MODEL_COPY} (a large upload renders it
+     * once from its file: that one decode also proves the pixels readable and feeds the blurred master).
+     */
+    public ModerationVerdict checkCopy(byte[] modelCopy) {
+        return judge(() -> modelCopy);
     }
 
     private ModerationVerdict judge(java.util.function.Supplier<byte[]> image) {
@@ -56,17 +55,6 @@ public final class ModerationCheck {
     byte[] imageForModel(byte[] original, SourceInfo info, Limits limits) {
         if (asIs(info, original.length)) {
             return original;
-        }
-        return engine.render(original, info, MODEL_COPY, ImageFormat.JPG, limits).bytes();
-    }
-
-    byte[] imageForModel(Path original, SourceInfo info, Limits limits) {
-        try {
-            if (asIs(info, Files.size(original))) {
-                return Files.readAllBytes(original);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         return engine.render(original, info, MODEL_COPY, ImageFormat.JPG, limits).bytes();
     }

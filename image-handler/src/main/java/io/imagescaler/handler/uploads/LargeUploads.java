@@ -63,7 +63,6 @@ public final class LargeUploads {
     static final int MAX_PART_URLS = 1000;
     static final Duration LIFETIME = Duration.ofHours(24);
     static final Duration URL_LIFETIME = Duration.ofHours(6);
-    private static final TransformSpec DECODE_CHECK = TransformSpec.builder().width(32).height(32).build();
 
     private final HandlerConfig config;
     private final Incoming incoming;
@@ -269,10 +268,13 @@ public final class LargeUploads {
         try {
             var limits = config.limitsFor(head(file));
             info = engine.probe(file, limits);
-            engine.render(file, info, DECODE_CHECK, ImageFormat.JPG, limits);
-            verdict = moderation.check(file, info, limits);
+            // The file is decoded once: into the copy the model sees (≤ 1600 px). That decode proves the
+            // pixels readable, and the blurred master, which keeps no detail anyway, is made from it.
+            Rendered copy = engine.render(file, info, ModerationCheck.MODEL_COPY, ImageFormat.JPG, limits);
+            verdict = moderation.checkCopy(copy.bytes());
             blurred = verdict.action() == ModerationVerdict.Action.BLUR
-                    ? Optional.of(BlurredMaster.render(engine, file, info, limits)) : Optional.empty();
+                    ? Optional.of(BlurredMaster.render(engine, copy.bytes(), engine.probe(copy.bytes(), limits),
+                            limits)) : Optional.empty();
         } catch (ImageScalerException e) {
             if (e.status() >= 500) throw e;       // a dependency failed: let the event be retried
             fail(id, e.title() + ": " + e.getMessage());
@@ -341,11 +343,77 @@ public final class LargeUploads {
         }
     }
 
-    private void fail(ImageId id, String reason) {
-        records.finish(id, ImageStatus.PROCESSING, ImageStatus.FAILED, null, reason);
+    /** What one sweep did. */
+    public record Swept(int processed, int failed, int waiting) {
+    }
+
+    /**
+     * Finishes uploads whose completion event was lost (or whose processing died): run on a schedule
+     * (an EventBridge rule on AWS; {@code POST /_local/sweep} on the local edge). An image is swept only
+     * when it has been stuck longer than {@code SWEEP_AFTER_SECONDS}, which exceeds the processing
+     * function's timeout, so a sweep never overlaps a live processing of the same image.
+     * <ul>
+     *   <li>PROCESSING, the completed object still in {@code incoming/}: processed now.</li>
+     *   <li>PROCESSING, no object: FAILED (the object was lost).</li>
+     *   <li>UPLOADING past its expiry with a completed object (completion died between S3 and the
+     *       record): moved to PROCESSING and processed.</li>
+     *   <li>UPLOADING past its expiry, no object: FAILED as abandoned (the bucket's lifecycle rule
+     *       discards the parts of the multipart upload; the record would otherwise wait for the TTL).</li>
+     * </ul>
+     */
+    public Swept sweep() {
+        Instant now = clock.instant();
+        int processed = 0;
+        int failed = 0;
+        int waiting = 0;
+        for (ImageRecords.Unfinished u : records.unfinished()) {
+            try {
+                Optional<Incoming.Uploaded> object = incoming.uploaded(u.id());
+                if (u.status() == ImageStatus.PROCESSING) {
+                    Instant since = object.map(Incoming.Uploaded::completedAt).orElse(u.createdAt());
+                    if (since.plus(config.sweepAfter()).isAfter(now)) {
+                        waiting++;
+                    } else if (object.isPresent()) {
+                        LOG.info("sweeper: {} PROCESSING since {}, its event was lost; processing it", u.id(), since);
+                        process(u.id());
+                        processed++;
+                    } else {
+                        failed += fail(u.id(), "the uploaded object was lost before it was processed") ? 1 : 0;
+                    }
+                } else {
+                    Instant expiry = u.expiresAt().orElse(u.createdAt().plus(LIFETIME));
+                    if (expiry.plus(config.sweepAfter()).isAfter(now)) {
+                        waiting++;
+                    } else if (object.isPresent()
+                            && records.transition(u.id(), ImageStatus.UPLOADING, ImageStatus.PROCESSING)) {
+                        LOG.info("sweeper: {} was completed in S3 but not in its record; processing it", u.id());
+                        process(u.id());
+                        processed++;
+                    } else if (object.isEmpty() && records.finish(u.id(), ImageStatus.UPLOADING, ImageStatus.FAILED,
+                            null, "abandoned: the upload was not completed before " + expiry)) {
+                        LOG.info("sweeper: {} abandoned, FAILED", u.id());
+                        failed++;
+                    }
+                }
+            } catch (RuntimeException e) {
+                // one bad image must not stop the sweep; the next run tries it again
+                LOG.warn("sweeper: {} not swept", u.id(), e);
+            }
+        }
+        LOG.info("sweep: {} processed, {} failed, {} still within their time", processed, failed, waiting);
+        return new Swept(processed, failed, waiting);
+    }
+
+    /** @return false when the image was no longer PROCESSING (another delivery finished it) */
+    private boolean fail(ImageId id, String reason) {
+        if (!records.finish(id, ImageStatus.PROCESSING, ImageStatus.FAILED, null, reason)) {
+            LOG.info("large upload {} was finished by another delivery meanwhile", id);
+            return false;
+        }
         incoming.delete(id);
         LOG.info("large upload {} FAILED: {}", id, reason);
         notifyProcessed(id);
+        return true;
     }
 
     /** Tells the uploader (webhook and/or email, as asked at the start) how processing ended. */
