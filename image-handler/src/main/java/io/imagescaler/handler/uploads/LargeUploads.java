@@ -250,7 +250,10 @@ public final class LargeUploads {
         }
         Path file = temporaryFile(size);
         try {
+            long t0 = System.nanoTime();
             String sha256 = download(id, file);
+            LOG.info("large upload {}: {} bytes streamed to {} in {} ms", id, size, file,
+                    (System.nanoTime() - t0) / 1_000_000);
             processFile(id, file, size, sha256);
         } finally {
             try {
@@ -271,6 +274,8 @@ public final class LargeUploads {
             // The file is decoded once: into the copy the model sees (≤ 1600 px). That decode proves the
             // pixels readable, and the blurred master, which keeps no detail anyway, is made from it.
             Rendered copy = engine.render(file, info, ModerationCheck.MODEL_COPY, ImageFormat.JPG, limits);
+            LOG.info("large upload {}: {} {}x{} decoded into the moderation copy ({})", id, info.format(),
+                    info.width(), info.height(), copy.timings().serverTiming());
             verdict = moderation.checkCopy(copy.bytes());
             blurred = verdict.action() == ModerationVerdict.Action.BLUR
                     ? Optional.of(BlurredMaster.render(engine, copy.bytes(), engine.probe(copy.bytes(), limits),
@@ -281,6 +286,7 @@ public final class LargeUploads {
             return;
         }
         String mediaType = info.format().mediaType();
+        long copyStart = System.nanoTime();
         switch (verdict.action()) {
             case ALLOW -> incoming.copyTo(id, Incoming.Destination.ORIGINALS, mediaType);
             case BLUR -> {
@@ -289,6 +295,7 @@ public final class LargeUploads {
             }
             case REJECT -> incoming.copyTo(id, Incoming.Destination.QUARANTINE, mediaType);
         }
+        LOG.info("large upload {}: copied inside the store in {} ms", id, (System.nanoTime() - copyStart) / 1_000_000);
         records.describe(id, mediaType, info.displayWidth(), info.displayHeight(), info.frames(), size, sha256);
         ImageStatus outcome = switch (verdict.action()) {
             case ALLOW -> ImageStatus.READY;

@@ -41,7 +41,7 @@ public final class S3Incoming implements Incoming {
     }
 
     /** With other copy thresholds, so tests can exercise the multipart copy on small objects. */
-    S3Incoming(S3Client s3, S3Presigner presigner, String bucket, long maxSingleCopyBytes, long copyPartBytes) {
+    public S3Incoming(S3Client s3, S3Presigner presigner, String bucket, long maxSingleCopyBytes, long copyPartBytes) {
         this.s3 = s3;
         this.presigner = presigner;
         this.bucket = bucket;
