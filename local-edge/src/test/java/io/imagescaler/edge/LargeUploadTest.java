@@ -124,7 +124,7 @@ class LargeUploadTest {
         edge.wiring().uploads().complete(id, parts(etags));
 
         // The control: the watch does see an object held in the heap (as processing did before).
-        HeapWatch control = HeapWatch.sampling(250);
+        HeapWatch control = HeapWatch.sampling(1000);
         byte[] whole;
         try (var in = edge.wiring().clients().s3().getObject(b -> b.bucket("image-storage").key("incoming/" + id))) {
             whole = in.readAllBytes();
@@ -135,7 +135,7 @@ class LargeUploadTest {
         assertTrue(held.bytes() >= file.length * 9L / 10, "the watch must see a held object: " + held);
         whole = null;
 
-        HeapWatch watch = HeapWatch.sampling(250);
+        HeapWatch watch = HeapWatch.sampling(1000);
         long t0 = System.nanoTime();
         edge.wiring().uploads().process(new io.imagescaler.spec.ImageId(id));
         long ms = (System.nanoTime() - t0) / 1_000_000;
