@@ -270,6 +270,16 @@ class ImageScalerStackTest {
         JsonNode inv = invalidation.at("/Properties/PolicyDocument/Statement/0");
         assertEquals("cloudfront:CreateInvalidation", inv.get("Action").asText());
         assertTrue(TemplateJson.references(inv.get("Resource"), t.onlyId("AWS::CloudFront::Distribution")));
+        // the handler learns the distribution id from the SSM parameter its environment names
+        // (DistributionIdParameter), the parameter holds the id, and the role may read that parameter only
+        String parameterId = t.onlyId("AWS::SSM::Parameter");
+        JsonNode parameter = t.only("AWS::SSM::Parameter");
+        assertTrue(TemplateJson.references(parameter.get("Value"), t.onlyId("AWS::CloudFront::Distribution")));
+        assertEquals(parameter.get("Name"), handler().at("/Environment/Variables/DISTRIBUTION_ID_PARAMETER"));
+        JsonNode read = invalidation.at("/Properties/PolicyDocument/Statement/1");
+        assertEquals("ssm:GetParameter", read.get("Action").asText());
+        assertTrue(TemplateJson.strings(read.get("Resource")).stream().anyMatch(x -> x.contains("parameter"))
+                || TemplateJson.references(read.get("Resource"), parameterId), read.toString());
     }
 
     // ---- API Gateway and the regional WAF ------------------------------------------------------------
