@@ -30,6 +30,9 @@ import software.amazon.awscdk.services.lambda.Tracing;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.LogGroupProps;
 import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.secretsmanager.SecretProps;
+import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.amazon.awscdk.services.wafv2.CfnWebACLAssociation;
 import software.amazon.awscdk.services.wafv2.CfnWebACLAssociationProps;
 import software.constructs.Construct;
@@ -50,6 +53,7 @@ public final class ImageApi extends Construct {
     private final Alias live;
     private final RestApi api;
     private final Map<String, String> environment;
+    private final Secret webhookSecret;
 
     public ImageApi(Construct scope, String id, DeploymentSettings settings, Storage storage,
                     EdgeSecurity security, Uploaders uploaders, Optional<SuperResolution> sr) {
@@ -69,6 +73,12 @@ public final class ImageApi extends Construct {
         env.put("JWT_AUDIENCE", uploaders.client().getUserPoolClientId());
         sr.ifPresent(s -> env.put("SR_ENDPOINT_NAME", s.endpointName()));
         env.putAll(UploadProcessing.sharedEnvironment(settings));
+        // upload webhooks are signed with this key; the handler reads it from Secrets Manager at start
+        webhookSecret = new Secret(this, "WebhookSecret", SecretProps.builder()
+                .description("HMAC-SHA256 key of image-scaler's upload webhooks (X-ImageScaler-Signature)")
+                .generateSecretString(SecretStringGenerator.builder().passwordLength(48).excludePunctuation(true).build())
+                .build());
+        env.put("WEBHOOK_SECRET_ARN", webhookSecret.getSecretArn());
         // JavaCPP unpacks the OpenCV natives on first use; /tmp is the only writable place and is part
         // of the SnapStart snapshot, so restored environments skip the unpacking
         env.put("JAVA_TOOL_OPTIONS", "-Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp -Djava.awt.headless=true");
@@ -167,7 +177,7 @@ public final class ImageApi extends Construct {
                         "dynamodb:Query", "dynamodb:ConditionCheckItem"),
                 List.of(table, table + "/index/" + Storage.OWNER_INDEX)));
         function.addToRolePolicy(Allow.statement(List.of("secretsmanager:GetSecretValue"),
-                List.of(security.originVerify().getSecretArn())));
+                List.of(security.originVerify().getSecretArn(), webhookSecret.getSecretArn())));
         // DetectModerationLabels has no resource-level permissions
         function.addToRolePolicy(Allow.statement(List.of("rekognition:DetectModerationLabels"), List.of("*")));
         sr.ifPresent(s -> function.addToRolePolicy(Allow.statement(List.of("sagemaker:InvokeEndpoint"),
@@ -177,6 +187,11 @@ public final class ImageApi extends Construct {
     /** The handler's environment (the upload processor runs the same code with the same settings). */
     public Map<String, String> environment() {
         return environment;
+    }
+
+    /** The webhook signing key (both functions read it; uploaders get it from Secrets Manager). */
+    public Secret webhookSecret() {
+        return webhookSecret;
     }
 
     public Function function() {

@@ -77,6 +77,9 @@ public final class UploadProcessing extends Construct {
                         .retention(RetentionDays.ONE_MONTH).build()))
                 .build());
         grantLeastPrivilege(settings, storage);
+        // webhooks are signed and sent from here
+        function.addToRolePolicy(Allow.statement(List.of("secretsmanager:GetSecretValue"),
+                List.of(api.webhookSecret().getSecretArn())));
 
         function.addEventSource(new S3EventSourceV2(storage.originals(), S3EventSourceProps.builder()
                 .events(List.of(EventType.OBJECT_CREATED_COMPLETE_MULTIPART_UPLOAD))

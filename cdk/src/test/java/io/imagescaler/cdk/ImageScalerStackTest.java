@@ -155,6 +155,15 @@ class ImageScalerStackTest {
         // the API function refuses uploads the processor would refuse
         assertEquals(env.get("MAX_LARGE_UPLOAD_BYTES"), handler().at("/Environment/Variables/MAX_LARGE_UPLOAD_BYTES"));
         assertFalse(env.has("MAIL_FROM"), "no sender without -c mailFrom");
+        // webhooks: both functions name the generated secret, and both roles may read exactly that one
+        String webhookSecret = logicalId(synth.stack().api().webhookSecret());
+        assertTrue(TemplateJson.references(env.get("WEBHOOK_SECRET_ARN"), webhookSecret));
+        assertTrue(TemplateJson.references(handler().at("/Environment/Variables/WEBHOOK_SECRET_ARN"), webhookSecret));
+        assertFalse(env.has("WEBHOOK_SECRET"), "the key itself never sits in the configuration");
+        for (var role : List.of(synth.stack().api().function().getRole(), synth.stack().uploadProcessing().function().getRole())) {
+            assertTrue(statementsOf(role).stream().anyMatch(s -> list(s.get("Action")).equals(List.of("secretsmanager:GetSecretValue"))
+                    && TemplateJson.references(s.get("Resource"), webhookSecret)), role.toString());
+        }
     }
 
     @Test
@@ -298,7 +307,7 @@ class ImageScalerStackTest {
 
     @Test
     void regionalAclRequiresTheOriginVerifyHeaderFromTheSecretAndGuardsTheStage() {
-        String secret = t.onlyId("AWS::SecretsManager::Secret");
+        String secret = logicalId(synth.stack().security().originVerify());
         JsonNode acl = acl("REGIONAL");
         List<JsonNode> matches = TemplateJson.find(acl.get("Rules"), n -> n.has("ByteMatchStatement")
                 && "x-origin-verify".equalsIgnoreCase(n.at("/ByteMatchStatement/FieldToMatch/SingleHeader/Name").asText()));
@@ -391,7 +400,7 @@ class ImageScalerStackTest {
 
     @Test
     void everyApiGatewayOriginSendsTheOriginVerifyHeaderFromTheSecret() {
-        String secret = t.onlyId("AWS::SecretsManager::Secret");
+        String secret = logicalId(synth.stack().security().originVerify());
         List<JsonNode> apiOrigins = new ArrayList<>();
         distribution().get("Origins").forEach(o -> {
             if (TemplateJson.references(o.get("DomainName"), t.onlyId("AWS::ApiGateway::RestApi"))) {

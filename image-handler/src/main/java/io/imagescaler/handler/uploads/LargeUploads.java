@@ -27,7 +27,6 @@ import io.imagescaler.handler.transform.SourceInfo;
 import io.imagescaler.handler.transform.TransformEngine;
 import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.ImageId;
-import io.imagescaler.spec.TransformSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -51,10 +50,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Uploads too large for one request: the client gets presigned S3 part URLs, uploads the parts straight
  * to {@code incoming/{id}}, and completes; processing then continues asynchronously, started by the S3
- * ObjectCreated event (on AWS S3 delivers it to the Lambda; locally the edge does). Processing checks
- * the header and limits, moderates, moves the object to {@code originals/} (or {@code quarantine/}),
- * and finishes the record. Abandoned uploads expire: the record and the session carry a TTL, and the
- * bucket's lifecycle aborts incomplete multipart uploads (a CDK rule).
+ * ObjectCreated event (on AWS S3 delivers it to the upload processor function; locally the edge does).
+ * Processing checks the header and limits, moderates, copies the object inside the store to
+ * {@code originals/} (or {@code quarantine/}), and finishes the record, in memory bounded whatever the
+ * object's size. Abandoned uploads expire: the record and the session carry a TTL, the bucket's
+ * lifecycle aborts incomplete multipart uploads (a CDK rule), and the {@link #sweep sweeper} finishes
+ * or fails uploads whose completion event was lost.
  */
 public final class LargeUploads {
     private static final Logger LOG = LoggerFactory.getLogger(LargeUploads.class);
@@ -224,9 +225,10 @@ public final class LargeUploads {
      * reason, and their object is deleted.
      *
      * <p>Memory stays bounded whatever the object's size: the object is streamed to a temporary file
-     * (hashed on the way), the header is probed from the file mapped read-only, the moderation and blur
-     * copies are decoded from the file (JPEG shrunk in the DCT domain while streaming; other formats
-     * within the pixel limits), and the object reaches {@code originals/} by a server-side copy. The
+     * (hashed on the way), the header is probed from the file mapped read-only, the file is decoded once,
+     * into the moderation copy (JPEG shrunk in the DCT domain while streaming; other formats within the
+     * pixel limits; a flagged image's blurred master is made from that copy), and the object reaches
+     * {@code originals/} by a server-side copy. The
      * incoming object is deleted only after the record is final, so processing that dies half-way is
      * simply redone (by a redelivered event or the {@link #sweep sweeper}).
      */

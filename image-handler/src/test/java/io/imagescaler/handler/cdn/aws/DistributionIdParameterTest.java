@@ -25,6 +25,17 @@ class DistributionIdParameterTest {
     }
 
     @Test
+    void theWebhookSecretIsLikewiseReadOnlyOnAwsAndNeverOverAnExplicitOne() {
+        Function<String, String> local = Map.of("WEBHOOK_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:1:secret:x",
+                "S3_ENDPOINT", "http://127.0.0.1:9000", "AWS_REGION", "us-east-1")::get;
+        assertNull(io.imagescaler.handler.notification.aws.WebhookSecretSource.resolve(local).apply("WEBHOOK_SECRET"));
+        Function<String, String> explicit = Map.of("WEBHOOK_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:1:secret:x",
+                "WEBHOOK_SECRET", "s3cret", "AWS_REGION", "us-east-1")::get;
+        assertEquals("s3cret", io.imagescaler.handler.notification.aws.WebhookSecretSource.resolve(explicit)
+                .apply("WEBHOOK_SECRET"));
+    }
+
+    @Test
     void locallyThereIsNoSsmAndNoDistribution() {
         Function<String, String> env = Map.of("DISTRIBUTION_ID_PARAMETER", "/stack/distribution-id",
                 "S3_ENDPOINT", "http://127.0.0.1:9000", "AWS_REGION", "us-east-1")::get;
