@@ -18,6 +18,8 @@ import software.constructs.Node;
  * @param superResolution     deploy the SageMaker SR endpoint (needs a GPU instance quota)
  * @param signerPublicKeyPem  a PEM file for the trusted key group; empty = CloudFormation parameter
  * @param retainData          keep buckets, table and user pool when the stack is deleted
+ * @param mailFrom            a verified SES identity (address) that upload notifications are sent from;
+ *                            empty = email notification refused (webhooks still work)
  */
 public record DeploymentSettings(
         Path handlerAsset,
@@ -33,7 +35,8 @@ public record DeploymentSettings(
         Optional<Path> signerPublicKeyPem,
         Optional<String> alarmEmail,
         String tableName,
-        boolean retainData) {
+        boolean retainData,
+        Optional<String> mailFrom) {
 
     public DeploymentSettings {
         require(handlerMemoryMb >= 512 && handlerMemoryMb <= 10240, "handlerMemoryMb must be 512..10240");
@@ -42,6 +45,7 @@ public record DeploymentSettings(
         require(generatedExpiryDays >= 1, "generatedExpiryDays must be at least 1");
         require(srMaxInstances >= 1, "srMaxInstances must be at least 1");
         require(!tableName.isBlank(), "tableName must be set");
+        require(mailFrom.map(m -> m.matches("[^@\\s]+@[^@\\s]+")).orElse(true), "mailFrom must be an address");
     }
 
     /** Reads the settings from the app's context; defaults are those the README documents. */
@@ -61,7 +65,8 @@ public record DeploymentSettings(
                 text(node, "signerPublicKeyFile").map(Path::of),
                 text(node, "alarmEmail"),
                 text(node, "tableName").orElse("image-records"),
-                text(node, "retainData").map(Boolean::parseBoolean).orElse(true));
+                text(node, "retainData").map(Boolean::parseBoolean).orElse(true),
+                text(node, "mailFrom"));
     }
 
     private static Optional<String> text(Node node, String key) {

@@ -27,13 +27,12 @@ import software.amazon.awscdk.services.lambda.FunctionProps;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.lambda.Tracing;
-import software.amazon.awscdk.services.lambda.eventsources.S3EventSourceV2;
-import software.amazon.awscdk.services.lambda.eventsources.S3EventSourceProps;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.LogGroupProps;
 import software.amazon.awscdk.services.logs.RetentionDays;
-import software.amazon.awscdk.services.s3.EventType;
-import software.amazon.awscdk.services.s3.NotificationKeyFilter;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.secretsmanager.SecretProps;
+import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.amazon.awscdk.services.wafv2.CfnWebACLAssociation;
 import software.amazon.awscdk.services.wafv2.CfnWebACLAssociationProps;
 import software.constructs.Construct;
@@ -53,6 +52,8 @@ public final class ImageApi extends Construct {
     private final Function function;
     private final Alias live;
     private final RestApi api;
+    private final Map<String, String> environment;
+    private final Secret webhookSecret;
 
     public ImageApi(Construct scope, String id, DeploymentSettings settings, Storage storage,
                     EdgeSecurity security, Uploaders uploaders, Optional<SuperResolution> sr) {
@@ -71,6 +72,13 @@ public final class ImageApi extends Construct {
         env.put("JWT_ISSUER", uploaders.issuer());
         env.put("JWT_AUDIENCE", uploaders.client().getUserPoolClientId());
         sr.ifPresent(s -> env.put("SR_ENDPOINT_NAME", s.endpointName()));
+        env.putAll(UploadProcessing.sharedEnvironment(settings));
+        // upload webhooks are signed with this key; the handler reads it from Secrets Manager at start
+        webhookSecret = new Secret(this, "WebhookSecret", SecretProps.builder()
+                .description("HMAC-SHA256 key of image-scaler's upload webhooks (X-ImageScaler-Signature)")
+                .generateSecretString(SecretStringGenerator.builder().passwordLength(48).excludePunctuation(true).build())
+                .build());
+        env.put("WEBHOOK_SECRET_ARN", webhookSecret.getSecretArn());
         // JavaCPP unpacks the OpenCV natives on first use; /tmp is the only writable place and is part
         // of the SnapStart snapshot, so restored environments skip the unpacking
         env.put("JAVA_TOOL_OPTIONS", "-Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp -Djava.awt.headless=true");
@@ -98,12 +106,7 @@ public final class ImageApi extends Construct {
                 .build());
 
         grantLeastPrivilege(storage, security, sr);
-
-        // large uploads: the client PUTs parts to incoming/{id}; completion starts processing
-        live.addEventSource(new S3EventSourceV2(storage.originals(), S3EventSourceProps.builder()
-                .events(List.of(EventType.OBJECT_CREATED_COMPLETE_MULTIPART_UPLOAD))
-                .filters(List.of(NotificationKeyFilter.builder().prefix("incoming/").build()))
-                .build()));
+        this.environment = Map.copyOf(env);
 
         api = new RestApi(this, "Api", RestApiProps.builder()
                 .restApiName(Stack.of(this).getStackName() + "-api")
@@ -174,11 +177,21 @@ public final class ImageApi extends Construct {
                         "dynamodb:Query", "dynamodb:ConditionCheckItem"),
                 List.of(table, table + "/index/" + Storage.OWNER_INDEX)));
         function.addToRolePolicy(Allow.statement(List.of("secretsmanager:GetSecretValue"),
-                List.of(security.originVerify().getSecretArn())));
+                List.of(security.originVerify().getSecretArn(), webhookSecret.getSecretArn())));
         // DetectModerationLabels has no resource-level permissions
         function.addToRolePolicy(Allow.statement(List.of("rekognition:DetectModerationLabels"), List.of("*")));
         sr.ifPresent(s -> function.addToRolePolicy(Allow.statement(List.of("sagemaker:InvokeEndpoint"),
                 List.of(s.endpointArn()))));
+    }
+
+    /** The handler's environment (the upload processor runs the same code with the same settings). */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    /** The webhook signing key (both functions read it; uploaders get it from Secrets Manager). */
+    public Secret webhookSecret() {
+        return webhookSecret;
     }
 
     public Function function() {

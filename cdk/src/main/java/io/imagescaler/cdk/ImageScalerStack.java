@@ -23,6 +23,7 @@ public final class ImageScalerStack extends Stack {
     private final Uploaders uploaders;
     private final Optional<SuperResolution> sr;
     private final ImageApi api;
+    private final UploadProcessing uploadProcessing;
     private final Cdn cdn;
     private final OriginVerifyRotation rotation;
     private final Monitoring monitoring;
@@ -40,6 +41,7 @@ public final class ImageScalerStack extends Stack {
         uploaders = new Uploaders(this, "Uploaders", settings);
         sr = settings.superResolution() ? Optional.of(new SuperResolution(this, "SuperResolution", settings)) : Optional.empty();
         api = new ImageApi(this, "ImageApi", settings, storage, security, uploaders, sr);
+        uploadProcessing = new UploadProcessing(this, "UploadProcessing", settings, storage, api);
         cdn = new Cdn(this, "Cdn", settings, repo, storage, api, security);
         rotation = new OriginVerifyRotation(this, "OriginVerifyRotation", repo, security, cdn);
         monitoring = new Monitoring(this, "Monitoring", settings, api, cdn, security, sr);
@@ -92,6 +94,10 @@ public final class ImageScalerStack extends Stack {
 
     public ImageApi api() {
         return api;
+    }
+
+    public UploadProcessing uploadProcessing() {
+        return uploadProcessing;
     }
 
     public Cdn cdn() {

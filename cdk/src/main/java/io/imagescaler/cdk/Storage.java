@@ -87,7 +87,9 @@ public final class Storage extends Construct {
 
         records = new Table(this, "Records", TableProps.builder()
                 .tableName(settings.tableName())
-                .partitionKey(Attribute.builder().name("id").type(AttributeType.STRING).build())
+                // "pk", as the handler writes it (DynamoImageRecords.PK): records, upload sessions,
+                // idempotency keys and daily counters share the table under prefixed keys
+                .partitionKey(Attribute.builder().name("pk").type(AttributeType.STRING).build())
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
                         .pointInTimeRecoveryEnabled(true).build())

@@ -13,7 +13,8 @@ class DeploymentSettingsTest {
 
     private static DeploymentSettings with(int memory, int timeout, int expiry, int srMax, String table) {
         return new DeploymentSettings(Path.of("x.jar"), Path.of("waf"), memory, timeout, expiry, false,
-                "ml.g5.xlarge", "image", "", srMax, Optional.empty(), Optional.empty(), table, true);
+                "ml.g5.xlarge", "image", "", srMax, Optional.empty(), Optional.empty(), table, true,
+                Optional.empty());
     }
 
     @Test

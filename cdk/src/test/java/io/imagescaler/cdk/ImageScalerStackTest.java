@@ -85,7 +85,7 @@ class ImageScalerStackTest {
         assertTrue(table.at("/PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled").asBoolean());
         assertEquals("ttl", table.at("/TimeToLiveSpecification/AttributeName").asText());
         assertTrue(table.at("/TimeToLiveSpecification/Enabled").asBoolean());
-        assertEquals("id", table.at("/KeySchema/0/AttributeName").asText());
+        assertEquals("pk", table.at("/KeySchema/0/AttributeName").asText(), "the handler's key (DynamoImageRecords.PK)");
         assertEquals("HASH", table.at("/KeySchema/0/KeyType").asText());
         JsonNode gsi = table.at("/GlobalSecondaryIndexes/0");
         assertEquals("owner-index", gsi.get("IndexName").asText());
@@ -94,7 +94,7 @@ class ImageScalerStackTest {
         assertEquals("RANGE", gsi.at("/KeySchema/1/KeyType").asText());
         Map<String, String> types = new java.util.HashMap<>();
         table.get("AttributeDefinitions").forEach(a -> types.put(a.get("AttributeName").asText(), a.get("AttributeType").asText()));
-        assertEquals(Map.of("id", "S", "owner", "S", "createdAt", "S"), types);
+        assertEquals(Map.of("pk", "S", "owner", "S", "createdAt", "S"), types);
     }
 
     // ---- the image-handler Lambda --------------------------------------------------------------------
@@ -134,13 +134,115 @@ class ImageScalerStackTest {
     }
 
     @Test
-    void largeUploadsNotifyTheHandlerOnCompletedMultipartUnderIncoming() {
+    void largeUploadsNotifyTheProcessorOnCompletedMultipartUnderIncoming() {
         JsonNode n = t.only("Custom::S3BucketNotifications");
         assertTrue(TemplateJson.references(n.get("BucketName"), logicalId(synth.stack().storage().originals())));
+        assertEquals(1, n.at("/NotificationConfiguration/LambdaFunctionConfigurations").size());
         JsonNode config = n.at("/NotificationConfiguration/LambdaFunctionConfigurations/0");
         assertEquals("s3:ObjectCreated:CompleteMultipartUpload", config.at("/Events/0").asText());
         assertEquals("incoming/", config.at("/Filter/Key/FilterRules/0/Value").asText());
-        assertTrue(TemplateJson.references(config.get("LambdaFunctionArn"), t.onlyId("AWS::Lambda::Alias")));
+        assertTrue(TemplateJson.references(config.get("LambdaFunctionArn"), processorId()));
+        // S3 may invoke it, from this bucket only
+        assertTrue(t.ofType("AWS::Lambda::Permission").values().stream().anyMatch(p ->
+                "s3.amazonaws.com".equals(p.path("Principal").asText())
+                        && TemplateJson.references(p.get("FunctionName"), processorId())
+                        && TemplateJson.references(p.get("SourceArn"), logicalId(synth.stack().storage().originals()))));
+    }
+
+    @Test
+    void theProcessorRunsTheSameHandlerWithFifteenMinutesAndTenGigabytesOfTmp() {
+        JsonNode fn = t.resources().get(processorId()).get("Properties");
+        assertEquals(handler().get("Handler"), fn.get("Handler"));
+        assertEquals(handler().get("Code"), fn.get("Code"), "the same code asset as the API function");
+        assertEquals("java25", fn.get("Runtime").asText());
+        assertEquals(900, fn.get("Timeout").asInt());
+        assertEquals(10240, fn.at("/EphemeralStorage/Size").asInt());
+        JsonNode env = fn.at("/Environment/Variables");
+        long maxUpload = Long.parseLong(env.get("MAX_LARGE_UPLOAD_BYTES").asText());
+        // the whole object is streamed to /tmp: it must fit, with room for the unpacked OpenCV natives
+        assertTrue(maxUpload + 1024L * 1024 * 1024 <= 10240L * 1024 * 1024, "MAX_LARGE_UPLOAD_BYTES " + maxUpload);
+        assertEquals("/tmp/uploads", env.get("PROCESSING_DIR").asText());
+        assertTrue(Integer.parseInt(env.get("SWEEP_AFTER_SECONDS").asText()) > fn.get("Timeout").asInt(),
+                "a sweep must never overlap a live processing");
+        for (String name : List.of("ORIGINALS_BUCKET", "GENERATED_BUCKET", "TABLE_NAME")) {
+            assertEquals(handler().at("/Environment/Variables/" + name), env.get(name), name);
+        }
+        // the API function refuses uploads the processor would refuse
+        assertEquals(env.get("MAX_LARGE_UPLOAD_BYTES"), handler().at("/Environment/Variables/MAX_LARGE_UPLOAD_BYTES"));
+        assertFalse(env.has("MAIL_FROM"), "no sender without -c mailFrom");
+        // webhooks: both functions name the generated secret, and both roles may read exactly that one
+        String webhookSecret = logicalId(synth.stack().api().webhookSecret());
+        assertTrue(TemplateJson.references(env.get("WEBHOOK_SECRET_ARN"), webhookSecret));
+        assertTrue(TemplateJson.references(handler().at("/Environment/Variables/WEBHOOK_SECRET_ARN"), webhookSecret));
+        assertFalse(env.has("WEBHOOK_SECRET"), "the key itself never sits in the configuration");
+        for (var role : List.of(synth.stack().api().function().getRole(), synth.stack().uploadProcessing().function().getRole())) {
+            assertTrue(statementsOf(role).stream().anyMatch(s -> list(s.get("Action")).equals(List.of("secretsmanager:GetSecretValue"))
+                    && TemplateJson.references(s.get("Resource"), webhookSecret)), role.toString());
+        }
+    }
+
+    @Test
+    void theSweeperRunsOnASchedule() {
+        JsonNode rule = t.only("AWS::Events::Rule");
+        assertEquals("rate(10 minutes)", rule.get("ScheduleExpression").asText());
+        assertEquals("ENABLED", rule.get("State").asText());
+        assertTrue(TemplateJson.references(rule.at("/Targets/0/Arn"), processorId()));
+        assertFalse(rule.at("/Targets/0").has("Input"), "the plain Scheduled Event, which the handler recognises");
+        assertTrue(t.ofType("AWS::Lambda::Permission").values().stream().anyMatch(p ->
+                "events.amazonaws.com".equals(p.path("Principal").asText())
+                        && TemplateJson.references(p.get("FunctionName"), processorId())
+                        && TemplateJson.references(p.get("SourceArn"), t.onlyId("AWS::Events::Rule"))));
+    }
+
+    @Test
+    void processorGrantsCoverReadCopyMultipartModerationAndTheSweepersScanOnly() {
+        String originals = logicalId(synth.stack().storage().originals());
+        List<JsonNode> statements = statementsOf(synth.stack().uploadProcessing().function().getRole());
+        Set<String> actions = statements.stream().flatMap(s -> list(s.get("Action")).stream()).collect(Collectors.toSet());
+        assertTrue(actions.containsAll(Set.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject",
+                "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "dynamodb:Scan", "dynamodb:UpdateItem",
+                "rekognition:DetectModerationLabels")), actions.toString());
+        assertFalse(actions.contains("ses:SendEmail"), "no SES grant without a sender");
+        for (JsonNode s : statements) {
+            List<String> a = list(s.get("Action"));
+            a.forEach(x -> assertFalse(x.endsWith(":*") || x.equals("*"), "wildcard action " + x));
+            if (a.stream().anyMatch(x -> x.startsWith("s3:"))) {
+                assertTrue(TemplateJson.references(s.get("Resource"), originals), "originals bucket only: " + s);
+                Set<String> suffixes = new java.util.HashSet<>();
+                s.get("Resource").forEach(r -> suffixes.add(r.at("/Fn::Join/1/1").asText()));
+                // the copy source (incoming/) and its destinations (originals/, quarantine/), never the bucket
+                assertEquals(Set.of("/originals/*", "/incoming/*", "/quarantine/*"), suffixes, s.toString());
+            }
+            if (a.contains("dynamodb:Scan")) {
+                assertTrue(TemplateJson.references(s.get("Resource"), t.onlyId("AWS::DynamoDB::Table")));
+                assertFalse(TemplateJson.strings(s.get("Resource")).stream().anyMatch(x -> x.contains("index")));
+            }
+            if (s.get("Resource").isTextual() && s.get("Resource").asText().equals("*")) {
+                assertTrue(Set.of("xray:PutTraceSegments", "xray:PutTelemetryRecords",
+                        "rekognition:DetectModerationLabels").containsAll(a), "unscoped: " + a);
+            }
+        }
+    }
+
+    @Test
+    void withASenderTheProcessorMaySendEmailFromThatIdentityOnly() {
+        Synthesized mail = Synthesized.with("mail", Map.of("mailFrom", "uploads@example.org"));
+        TemplateJson m = TemplateJson.of(mail.template());
+        String processor = LogicalIds.logicalId(mail, mail.stack().uploadProcessing().function());
+        assertEquals("uploads@example.org", m.resources().get(processor).at("/Properties/Environment/Variables/MAIL_FROM").asText());
+        String api = LogicalIds.logicalId(mail, mail.stack().api().function());
+        assertEquals("uploads@example.org", m.resources().get(api).at("/Properties/Environment/Variables/MAIL_FROM").asText(),
+                "the API function accepts email notifications only where they can be sent");
+        String role = LogicalIds.logicalId(mail, mail.stack().uploadProcessing().function().getRole());
+        List<JsonNode> ses = new ArrayList<>();
+        m.ofType("AWS::IAM::Policy").values().stream().filter(p -> TemplateJson.references(p.get("Roles"), role))
+                .forEach(p -> p.at("/PolicyDocument/Statement").forEach(s -> {
+                    if (list(s.get("Action")).contains("ses:SendEmail")) ses.add(s);
+                }));
+        assertEquals(1, ses.size());
+        assertEquals(List.of("ses:SendEmail"), list(ses.get(0).get("Action")));
+        String arn = String.join("", TemplateJson.strings(ses.get(0).get("Resource")));
+        assertTrue(arn.startsWith("arn:") && arn.endsWith(":ses:us-east-1:123456789012:identity/uploads@example.org"), arn);
     }
 
     @Test
@@ -192,6 +294,16 @@ class ImageScalerStackTest {
         JsonNode inv = invalidation.at("/Properties/PolicyDocument/Statement/0");
         assertEquals("cloudfront:CreateInvalidation", inv.get("Action").asText());
         assertTrue(TemplateJson.references(inv.get("Resource"), t.onlyId("AWS::CloudFront::Distribution")));
+        // the handler learns the distribution id from the SSM parameter its environment names
+        // (DistributionIdParameter), the parameter holds the id, and the role may read that parameter only
+        String parameterId = t.onlyId("AWS::SSM::Parameter");
+        JsonNode parameter = t.only("AWS::SSM::Parameter");
+        assertTrue(TemplateJson.references(parameter.get("Value"), t.onlyId("AWS::CloudFront::Distribution")));
+        assertEquals(parameter.get("Name"), handler().at("/Environment/Variables/DISTRIBUTION_ID_PARAMETER"));
+        JsonNode read = invalidation.at("/Properties/PolicyDocument/Statement/1");
+        assertEquals("ssm:GetParameter", read.get("Action").asText());
+        assertTrue(TemplateJson.strings(read.get("Resource")).stream().anyMatch(x -> x.contains("parameter"))
+                || TemplateJson.references(read.get("Resource"), parameterId), read.toString());
     }
 
     // ---- API Gateway and the regional WAF ------------------------------------------------------------
@@ -210,7 +322,7 @@ class ImageScalerStackTest {
 
     @Test
     void regionalAclRequiresTheOriginVerifyHeaderFromTheSecretAndGuardsTheStage() {
-        String secret = t.onlyId("AWS::SecretsManager::Secret");
+        String secret = logicalId(synth.stack().security().originVerify());
         JsonNode acl = acl("REGIONAL");
         List<JsonNode> matches = TemplateJson.find(acl.get("Rules"), n -> n.has("ByteMatchStatement")
                 && "x-origin-verify".equalsIgnoreCase(n.at("/ByteMatchStatement/FieldToMatch/SingleHeader/Name").asText()));
@@ -303,7 +415,7 @@ class ImageScalerStackTest {
 
     @Test
     void everyApiGatewayOriginSendsTheOriginVerifyHeaderFromTheSecret() {
-        String secret = t.onlyId("AWS::SecretsManager::Secret");
+        String secret = logicalId(synth.stack().security().originVerify());
         List<JsonNode> apiOrigins = new ArrayList<>();
         distribution().get("Origins").forEach(o -> {
             if (TemplateJson.references(o.get("DomainName"), t.onlyId("AWS::ApiGateway::RestApi"))) {
@@ -441,8 +553,16 @@ class ImageScalerStackTest {
         return t.resources().get(logicalId(synth.stack().api().function())).get("Properties");
     }
 
+    private static String processorId() {
+        return logicalId(synth.stack().uploadProcessing().function());
+    }
+
     private static List<JsonNode> handlerStatements() {
-        String role = logicalId(synth.stack().api().function().getRole());
+        return statementsOf(synth.stack().api().function().getRole());
+    }
+
+    private static List<JsonNode> statementsOf(software.amazon.awscdk.services.iam.IRole fnRole) {
+        String role = logicalId(fnRole);
         List<JsonNode> out = new ArrayList<>();
         t.ofType("AWS::IAM::Policy").values().stream()
                 .filter(p -> TemplateJson.references(p.get("Roles"), role))

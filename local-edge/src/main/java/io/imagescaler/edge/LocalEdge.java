@@ -16,6 +16,7 @@ import io.imagescaler.handler.auth.OriginVerification;
 import io.imagescaler.sr.SrServer;
 import io.imagescaler.edge.gateway.EdgeServer;
 import io.imagescaler.edge.gateway.ObjectCreatedEvents;
+import io.imagescaler.edge.gateway.ScheduledSweeps;
 import io.imagescaler.edge.gateway.GeneratedBucketOrigin;
 import io.imagescaler.edge.mail.LocalMail;
 import io.imagescaler.edge.moderation.LocalRekognition;
@@ -60,10 +61,11 @@ public final class LocalEdge implements AutoCloseable {
     private final DevIssuer issuer;
     private final ViewerSignatures signatures;
     private final WebAcls webAcls;
+    private final ScheduledSweeps sweeps;
 
     private LocalEdge(Deque<AutoCloseable> parts, EdgeServer server, Wiring wiring, LocalRekognition moderation,
                       EdgeCacheInvalidator cache, LocalMail mail, DevIssuer issuer, ViewerSignatures signatures,
-                      WebAcls webAcls) {
+                      WebAcls webAcls, ScheduledSweeps sweeps) {
         this.parts = parts;
         this.server = server;
         this.wiring = wiring;
@@ -73,6 +75,12 @@ public final class LocalEdge implements AutoCloseable {
         this.issuer = issuer;
         this.signatures = signatures;
         this.webAcls = webAcls;
+        this.sweeps = sweeps;
+    }
+
+    /** The local stand-in for the EventBridge schedule that runs the large-upload sweeper. */
+    public ScheduledSweeps sweeps() {
+        return sweeps;
     }
 
     /** The signed-URL check: the dev key pair under the data dir and the trusted key group. */
@@ -174,10 +182,15 @@ public final class LocalEdge implements AutoCloseable {
                     config.originalsBucket()), wiring.engine(), config.limits());
 
             // S3Proxy sends no event notifications: the edge delivers ObjectCreated for completed uploads.
-            ObjectCreatedEvents events = new ObjectCreatedEvents(
-                    new ImageHandler(wiring.router(), wiring.uploads()::process, wiring.telemetry()),
+            ImageHandler handler = new ImageHandler(wiring.router(), wiring.uploads()::process,
+                    wiring.uploads()::sweep, wiring.telemetry());
+            ObjectCreatedEvents events = new ObjectCreatedEvents(handler,
                     wiring.clients().s3(), config.originalsBucket(), config.region());
             parts.push(events);
+            // EventBridge's schedule, locally: the sweeper for uploads whose completion event was lost
+            ScheduledSweeps sweeps = new ScheduledSweeps(handler, config.region(), java.time.Duration.ofSeconds(
+                    Long.parseLong(env.getOrDefault("SWEEP_INTERVAL_SECONDS", "300"))));
+            parts.push(sweeps);
             EdgeServer server = new EdgeServer(events,
                     new GeneratedBucketOrigin(wiring.clients().s3(), config.generatedBucket()),
                     port, config.maxSyncUploadBytes() + 1024 * 1024,
@@ -185,7 +198,7 @@ public final class LocalEdge implements AutoCloseable {
                     new EdgeServer.Behaviours(signatures, webAcls, new FormatNegotiation(edgeConfig.avifEncoder()),
                             alpha), traces).start();
             parts.push(server);
-            return new LocalEdge(parts, server, wiring, moderation, cache, mail, issuer, signatures, webAcls);
+            return new LocalEdge(parts, server, wiring, moderation, cache, mail, issuer, signatures, webAcls, sweeps);
         } catch (Exception e) {
             closeAll(parts);
             throw e;

@@ -35,8 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Large uploads over HTTP: presigned multipart part URLs against S3Proxy, completion, the ObjectCreated
- * event the edge delivers, and asynchronous processing. The default file is ~9 MB (two parts); set
- * {@code -Dlarge.upload.mb=200} for a ≥ 200 MB run.
+ * event the edge delivers, asynchronous processing, and the sweeper for lost events. The big file is a
+ * ~200 MB noise PNG (52 MP; {@code -Dlarge.upload.mb=N} changes it), uploaded through presigned part
+ * URLs and processed with a bounded heap.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LargeUploadTest {
@@ -53,7 +54,9 @@ class LargeUploadTest {
         edge = LocalEdge.start(0, data, Map.of("MAX_LARGE_UPLOAD_BYTES", Long.toString(400L * 1024 * 1024),
                 "MAX_SOURCE_PIXELS", "60000000", "WEBHOOK_SECRET", "test-secret", "WEBHOOK_FIRST_BACKOFF_MS", "100",
                 // signed URLs are tested in SignedUrlsAtTheEdgeTest; here they would only add noise
-                "REQUIRE_SIGNED_URLS", "false"));
+                "REQUIRE_SIGNED_URLS", "false",
+                // the sweeper is driven by the tests (sweepNow), and sweeps what is stuck for over 3 seconds
+                "SWEEP_INTERVAL_SECONDS", "0", "SWEEP_AFTER_SECONDS", "3"));
     }
 
     @AfterAll
@@ -61,10 +64,24 @@ class LargeUploadTest {
         if (edge != null) edge.close();
     }
 
+    /**
+     * The documented bound on heap growth while one large upload is processed, whatever its size: the
+     * object is streamed to a temporary file, never held in the heap (the old in-heap processing grew
+     * by at least the object's size, ~200 MB here). Growth = live data (after each collection) and
+     * old-generation peak, not the young generation's garbage between collections (see HeapWatch).
+     */
+    static final long PROCESSING_HEAP_BOUND_BYTES = 64L * 1024 * 1024;
+    private static byte[] big;
+
+    /** The ≥ 200 MB file, made once (52 MP of RGBA noise, which does not compress). */
+    static synchronized byte[] big() throws Exception {
+        if (big == null) big = noisePng(Integer.getInteger("large.upload.mb", 200));
+        return big;
+    }
+
     @Test
     void aMultipartUploadThroughPresignedUrlsEndsReady() throws Exception {
-        int mb = Integer.getInteger("large.upload.mb", 9);
-        byte[] file = noisePng(mb);
+        byte[] file = big();
         long t0 = System.nanoTime();
         JsonNode started = start(file.length);
         String id = started.get("id").asText();
@@ -94,6 +111,85 @@ class LargeUploadTest {
         assertEquals(200, variant.statusCode());
 
         assertProblem(post("/v1/uploads/" + id + "/complete", completion(etags)), 409);   // completing twice
+    }
+
+    @Test
+    void processingA200MegabyteUploadKeepsTheHeapBounded() throws Exception {
+        byte[] file = big();
+        JsonNode started = start(file.length);
+        String id = started.get("id").asText();
+        List<String> etags = putParts(started, file);
+        // Completed through the service, not the endpoint: no event is delivered, so processing runs
+        // here, on this thread, where its heap can be measured.
+        edge.wiring().uploads().complete(id, parts(etags));
+
+        // The control: the watch does see an object held in the heap (as processing did before).
+        HeapWatch control = HeapWatch.sampling(1000);
+        byte[] whole;
+        try (var in = edge.wiring().clients().s3().getObject(b -> b.bucket("image-storage").key("incoming/" + id))) {
+            whole = in.readAllBytes();
+        }
+        HeapWatch.Growth held = control.stop();
+        System.out.printf("control, the object read into the heap: %s%n", held);
+        assertEquals(file.length, whole.length);
+        assertTrue(held.bytes() >= file.length * 9L / 10, "the watch must see a held object: " + held);
+        whole = null;
+
+        HeapWatch watch = HeapWatch.sampling(1000);
+        long t0 = System.nanoTime();
+        edge.wiring().uploads().process(new io.imagescaler.spec.ImageId(id));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        HeapWatch.Growth growth = watch.stop();
+        System.out.printf("processing a %d-byte upload: %s, %d ms%n", file.length, growth, ms);
+        System.out.println("heap after collections (ms: MB over baseline):" + watch.timeline);
+
+        JsonNode done = awaitProcessed(id);
+        assertEquals("READY", done.get("status").asText(), done.toString());
+        assertEquals(ModerationTest.sha256(file), done.get("sha256").asText());
+        assertTrue(growth.bytes() < PROCESSING_HEAP_BOUND_BYTES, growth.toString());
+    }
+
+    @Test
+    void theSweeperFinishesUploadsWhoseCompletionEventWasLost() throws Exception {
+        byte[] file = noisePng(9);
+        JsonNode lost = start(file.length);
+        String lostEvent = lost.get("id").asText();
+        List<String> lostEtags = putParts(lost, file);
+        JsonNode gone = start(file.length);
+        String lostObject = gone.get("id").asText();
+        List<String> goneEtags = putParts(gone, file);
+        // Completed through the service, as the endpoint does, but no ObjectCreated event is delivered.
+        edge.wiring().uploads().complete(lostEvent, parts(lostEtags));
+        edge.wiring().uploads().complete(lostObject, parts(goneEtags));
+        var s3 = edge.wiring().clients().s3();
+        s3.deleteObject(b -> b.bucket("image-storage").key("incoming/" + lostObject));
+
+        // Within SWEEP_AFTER nothing is touched: a live processing may still be on its way.
+        edge.sweeps().sweepNow();
+        assertEquals("PROCESSING", metadata(lostEvent).get("status").asText());
+        Thread.sleep(4100);   // past SWEEP_AFTER (3 s; S3's Last-Modified has whole seconds)
+        edge.sweeps().sweepNow();
+
+        JsonNode done = metadata(lostEvent);
+        assertEquals("READY", done.get("status").asText(), done.toString());
+        assertEquals(ModerationTest.sha256(file), done.get("sha256").asText());
+        assertEquals(file.length, s3.headObject(b -> b.bucket("image-storage").key("originals/" + lostEvent))
+                .contentLength());
+        JsonNode failed = metadata(lostObject);
+        assertEquals("FAILED", failed.get("status").asText(), failed.toString());
+        assertEquals("the uploaded object was lost before it was processed", failed.get("statusReason").asText());
+    }
+
+    private static List<io.imagescaler.handler.storage.Incoming.Part> parts(List<String> etags) {
+        List<io.imagescaler.handler.storage.Incoming.Part> parts = new ArrayList<>();
+        for (int i = 0; i < etags.size(); i++) parts.add(new io.imagescaler.handler.storage.Incoming.Part(i + 1, etags.get(i)));
+        return parts;
+    }
+
+    private JsonNode metadata(String id) throws Exception {
+        var r = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images/" + id + "/metadata"))
+                .header("Authorization", bearer()).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(r.body());
     }
 
     @Test
@@ -348,18 +444,43 @@ class LargeUploadTest {
         assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElseThrow());
     }
 
-    /** An RGBA noise PNG of about {@code mb} MiB (noise does not compress). */
+    /**
+     * An RGBA noise PNG of about {@code mb} MiB. Noise does not compress, so the rows are stored (zlib
+     * level 0): written in a second or two, where ImageIO's encoder spent ~20 s deflating 200 MB of noise.
+     */
     static byte[] noisePng(int mb) throws Exception {
         int side = (int) Math.sqrt(mb * 1024.0 * 1024 / 4);
-        BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_INT_ARGB);
-        Random random = new Random(mb);
-        int[] row = new int[side];
-        for (int y = 0; y < side; y++) {
-            for (int x = 0; x < side; x++) row[x] = random.nextInt() | 0x80000000;
-            img.setRGB(0, y, side, 1, row, 0, side);
+        ByteArrayOutputStream png = new ByteArrayOutputStream(mb * 1024 * 1024 + (1 << 20));
+        png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(side).putInt(side)
+                .put((byte) 8).put((byte) 6).put((byte) 0).put((byte) 0).put((byte) 0);
+        chunk(png, "IHDR", ihdr.array());
+        ByteArrayOutputStream idat = new ByteArrayOutputStream(side * (side * 4 + 1) + (1 << 20));
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.NO_COMPRESSION);
+        try (var z = new java.util.zip.DeflaterOutputStream(idat, deflater, 1 << 16)) {
+            Random random = new Random(mb);
+            byte[] row = new byte[side * 4 + 1];   // filter byte 0 (none), then RGBA
+            for (int y = 0; y < side; y++) {
+                random.nextBytes(row);
+                row[0] = 0;
+                z.write(row);
+            }
+        } finally {
+            deflater.end();
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(mb * 1024 * 1024 + 1024);
-        ImageIO.write(img, "png", out);
-        return out.toByteArray();
+        chunk(png, "IDAT", idat.toByteArray());
+        chunk(png, "IEND", new byte[0]);
+        return png.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(t);
+        crc.update(data);
+        out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        out.writeBytes(t);
+        out.writeBytes(data);
+        out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 }

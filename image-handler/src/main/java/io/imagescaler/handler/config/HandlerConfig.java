@@ -25,14 +25,19 @@ import java.util.function.Function;
  * @param moderation    whether uploads are moderated, and what blurs or rejects an image
  * @param cdnDistributionId the CloudFront distribution to invalidate after a purge; empty where there is
  *                      no CDN cache (the local edge, whose only cache is the generated bucket)
- * @param maxLargeUploadBytes largest declared size of a {@code POST /v1/uploads} upload; processing reads
- *                      the object into memory, so this also bounds the processing heap
+ * @param maxLargeUploadBytes largest declared size of a {@code POST /v1/uploads} upload; processing streams
+ *                      the object to {@code processingDir}, so this must fit there (Lambda: ephemeral /tmp,
+ *                      at most 10 GB), never in the heap
  * @param webhooks      the signing secret and retry policy of upload webhooks
  * @param mailFrom      sender of upload emails (SES v2 on AWS); empty = no email notification on AWS
  * @param maxJpegSourcePixels the pixel limit for JPEG originals, which decode with shrink-on-load (DCT
  *                      scaling) and so never need their full raster for a variant within the output limit
  * @param engine        which transform engine renders ({@code IMAGE_ENGINE}): native, java, or auto (native
  *                      when the OpenCV natives work here, else the pure-Java engine)
+ * @param processingDir where large uploads are streamed to while they are processed
+ * @param sweepAfter    how long an upload may stay PROCESSING after completion (or UPLOADING after its
+ *                      expiry) before the sweeper processes or fails it; longer than the processing
+ *                      function's timeout, so a sweep never races a live processing of the same image
  */
 public record HandlerConfig(
         String region,
@@ -52,7 +57,9 @@ public record HandlerConfig(
         io.imagescaler.handler.notification.Webhooks.Settings webhooks,
         Optional<String> mailFrom,
         long maxJpegSourcePixels,
-        EngineSelection.Choice engine) {
+        EngineSelection.Choice engine,
+        java.nio.file.Path processingDir,
+        Duration sweepAfter) {
 
     /**
      * Where the local stand-ins listen, and the static credentials they accept.
@@ -72,6 +79,12 @@ public record HandlerConfig(
     public record ModerationSettings(boolean enabled, ModerationPolicy policy) {
     }
 
+    /**
+     * 8 GiB: Lambda's /tmp holds at most 10 GB (the CDK app asks for all of it), and the OpenCV natives
+     * unpacked there and some slack need the rest.
+     */
+    public static final long DEFAULT_MAX_LARGE_UPLOAD_BYTES = 8L * 1024 * 1024 * 1024;
+
     public static final Map<String, String> DEFAULT_PRESETS = Map.of(
             "thumb", "w_150,h_150,fit_cover",
             "card", "w_600,h_400,fit_cover",
@@ -83,6 +96,8 @@ public record HandlerConfig(
                 "bucket and table names must be set");
         require(maxSyncUploadBytes > 0 && maxResponseBytes > 0, "byte limits must be positive");
         presets = Map.copyOf(presets);
+        require(maxLargeUploadBytes > 0, "MAX_LARGE_UPLOAD_BYTES must be positive");
+        require(sweepAfter.isPositive(), "SWEEP_AFTER_SECONDS must be positive");
         for (TransformSpec p : presets.values()) {
             require(p.preset() == null, "a preset may not refer to another preset");
         }
@@ -127,7 +142,7 @@ public record HandlerConfig(
                         get.apply("PRESETS_ONLY").map(v -> flag("PRESETS_ONLY", v)).orElse(false)),
                 new ModerationSettings(moderated, policy),
                 get.apply("CLOUDFRONT_DISTRIBUTION_ID"),
-                get.apply("MAX_LARGE_UPLOAD_BYTES").map(Long::parseLong).orElse(1024L * 1024 * 1024),
+                get.apply("MAX_LARGE_UPLOAD_BYTES").map(Long::parseLong).orElse(DEFAULT_MAX_LARGE_UPLOAD_BYTES),
                 new io.imagescaler.handler.notification.Webhooks.Settings(
                         get.apply("WEBHOOK_SECRET"),
                         get.apply("WEBHOOK_ALLOW_PRIVATE").map(Boolean::parseBoolean).orElse(false),
@@ -135,7 +150,9 @@ public record HandlerConfig(
                         Duration.ofMillis(get.apply("WEBHOOK_FIRST_BACKOFF_MS").map(Long::parseLong).orElse(500L))),
                 get.apply("MAIL_FROM"),
                 get.apply("MAX_JPEG_SOURCE_PIXELS").map(Long::parseLong).orElse(300_000_000L),
-                EngineSelection.Choice.parse(get.apply("IMAGE_ENGINE").orElse(null)));
+                EngineSelection.Choice.parse(get.apply("IMAGE_ENGINE").orElse(null)),
+                java.nio.file.Path.of(get.apply("PROCESSING_DIR").orElse(System.getProperty("java.io.tmpdir"))),
+                Duration.ofSeconds(get.apply("SWEEP_AFTER_SECONDS").map(Long::parseLong).orElse(20L * 60)));
     }
 
     /**

@@ -35,6 +35,7 @@ public final class ImageHandler implements RequestStreamHandler {
 
     private final Router router;
     private final ObjectCreated objectCreated;
+    private final Runnable sweep;
     private final Telemetry telemetry;
     /** Held so CRaC (which keeps resources weakly) runs it before the SnapStart snapshot. */
     private Priming priming;
@@ -51,24 +52,29 @@ public final class ImageHandler implements RequestStreamHandler {
     }
 
     private ImageHandler(Wiring wiring) {
-        this(wiring.router(), wiring.uploads()::process, wiring.telemetry());
+        this(wiring.router(), wiring.uploads()::process, wiring.uploads()::sweep, wiring.telemetry());
         this.priming = new Priming(wiring.engine(), wiring.clients().presigner(),
                 wiring.config().originalsBucket()).register();
     }
 
     /** The local edge and tests: the same handler over an explicit router (no S3 events). */
     public ImageHandler(Router router) {
-        this(router, id -> LOG.warn("S3 event for {} ignored: no large-upload processing wired", id));
+        this(router, id -> LOG.warn("S3 event for {} ignored: no large-upload processing wired", id),
+                () -> LOG.warn("scheduled sweep ignored: no large-upload processing wired"));
     }
 
-    public ImageHandler(Router router, ObjectCreated objectCreated) {
-        this(router, objectCreated, Telemetry.off());
+    public ImageHandler(Router router, ObjectCreated objectCreated, Runnable sweep) {
+        this(router, objectCreated, sweep, Telemetry.off());
     }
 
-    /** @param telemetry each API request's trace, log line and metrics */
-    public ImageHandler(Router router, ObjectCreated objectCreated, Telemetry telemetry) {
+    /**
+     * @param sweep     what the scheduled event (an EventBridge rule) runs: the large-upload sweeper
+     * @param telemetry each API request's trace, log line and metrics
+     */
+    public ImageHandler(Router router, ObjectCreated objectCreated, Runnable sweep, Telemetry telemetry) {
         this.router = router;
         this.objectCreated = objectCreated;
+        this.sweep = sweep;
         this.telemetry = telemetry;
     }
 
@@ -77,6 +83,11 @@ public final class ImageHandler implements RequestStreamHandler {
         com.fasterxml.jackson.databind.JsonNode tree = JSON.readTree(input);
         if (tree.has("Records")) {
             handleS3Event(tree);
+            return;
+        }
+        if ("aws.events".equals(tree.path("source").asText())
+                && "Scheduled Event".equals(tree.path("detail-type").asText())) {
+            sweep.run();
             return;
         }
         APIGatewayProxyRequestEvent event = JSON.treeToValue(tree, APIGatewayProxyRequestEvent.class);

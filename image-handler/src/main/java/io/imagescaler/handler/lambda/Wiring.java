@@ -58,7 +58,9 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
 
     /** Lambda: every configuration from environment-style variables. */
     public static Wiring fromEnvironment(Function<String, String> env) {
-        return fromEnvironment(env, new NoCdnCache(), Optional.empty());
+        Function<String, String> resolved = io.imagescaler.handler.notification.aws.WebhookSecretSource.resolve(
+                io.imagescaler.handler.cdn.aws.DistributionIdParameter.resolve(env));
+        return fromEnvironment(resolved, new NoCdnCache(), Optional.empty());
     }
 
     /**

@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 public final class ModerationCheck {
     /** The copy the model sees when the original is too large or in a format it does not read. */
-    static final TransformSpec MODEL_COPY = TransformSpec.parse("w_1600,h_1600");
+    public static final TransformSpec MODEL_COPY = TransformSpec.parse("w_1600,h_1600");
 
     private final Optional<Moderator> moderator;
     private final ModerationPolicy policy;
@@ -32,19 +32,36 @@ public final class ModerationCheck {
     }
 
     public ModerationVerdict check(byte[] original, SourceInfo info, Limits limits) {
+        return judge(() -> imageForModel(original, info, limits));
+    }
+
+    /**
+     * Moderates a copy the caller already rendered with {@link #MODEL_COPY} (a large upload renders it
+     * once from its file: that one decode also proves the pixels readable and feeds the blurred master).
+     */
+    public ModerationVerdict checkCopy(byte[] modelCopy) {
+        return judge(() -> modelCopy);
+    }
+
+    private ModerationVerdict judge(java.util.function.Supplier<byte[]> image) {
         if (moderator.isEmpty()) {
             return new ModerationVerdict(ModerationVerdict.Action.ALLOW, List.of(), "none",
                     "moderation is switched off in this deployment", clock.instant());
         }
-        Detected detected = moderator.get().detect(imageForModel(original, info, limits), policy.minConfidence());
+        Detected detected = moderator.get().detect(image.get(), policy.minConfidence());
         return policy.judge(detected, clock.instant());
     }
 
     byte[] imageForModel(byte[] original, SourceInfo info, Limits limits) {
-        boolean readable = info.format() == SourceFormat.JPEG || info.format() == SourceFormat.PNG;
-        if (readable && original.length <= Moderator.MAX_IMAGE_BYTES && info.orientation() <= 1) {
+        if (asIs(info, original.length)) {
             return original;
         }
         return engine.render(original, info, MODEL_COPY, ImageFormat.JPG, limits).bytes();
+    }
+
+    /** Whether the model can take the original itself. */
+    private static boolean asIs(SourceInfo info, long bytes) {
+        boolean readable = info.format() == SourceFormat.JPEG || info.format() == SourceFormat.PNG;
+        return readable && bytes <= Moderator.MAX_IMAGE_BYTES && info.orientation() <= 1;
     }
 }

@@ -4,6 +4,8 @@ import io.imagescaler.handler.images.ImageRecord;
 import io.imagescaler.handler.images.ImageStatus;
 import io.imagescaler.handler.moderation.ModerationVerdict;
 import io.imagescaler.spec.ImageId;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** The image records table. */
@@ -39,4 +41,14 @@ public interface ImageRecords {
     void describe(ImageId id, String contentType, int width, int height, int frames, long bytes, String sha256);
 
     void delete(ImageId id);
+
+    /** An image whose upload has not ended, as the sweeper sees it. */
+    record Unfinished(ImageId id, ImageStatus status, Instant createdAt, Optional<Instant> expiresAt) {
+    }
+
+    /**
+     * Every image still UPLOADING or PROCESSING, expired provisional records included (the sweeper's
+     * work list). Reads the whole table: it runs a few times an hour, off the request path.
+     */
+    List<Unfinished> unfinished();
 }

@@ -1,8 +1,10 @@
 package io.imagescaler.handler.storage;
 
 import io.imagescaler.spec.ImageId;
+import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,13 +35,25 @@ public interface Incoming {
      */
     void complete(ImageId id, String uploadId, List<Part> parts);
 
-    /** Size in bytes of the completed object, empty when there is none. */
-    Optional<Long> size(ImageId id);
+    /** A completed upload: its size and when its multipart upload was completed. */
+    record Uploaded(long bytes, Instant completedAt) {
+    }
 
-    byte[] read(ImageId id);
+    /** The completed object, empty when there is none (not completed yet, or already moved). */
+    Optional<Uploaded> uploaded(ImageId id);
 
-    /** Moves the completed object to {@code originals/{id}} or {@code quarantine/{id}} (copy, then delete). */
-    void moveTo(ImageId id, Destination destination);
+    /** The completed object as a stream, read once from the start (the caller closes it). */
+    InputStream open(ImageId id);
+
+    /**
+     * Copies the completed object to {@code originals/{id}} or {@code quarantine/{id}} inside the store
+     * (no bytes pass through the caller, whatever the size), with the given Content-Type. The incoming
+     * object stays until {@link #delete}, so a copy interrupted half-way can simply be redone.
+     */
+    void copyTo(ImageId id, Destination destination, String contentType);
 
     void delete(ImageId id);
+
+    /** Abandons an open multipart upload (its parts are discarded); an unknown upload is not an error. */
+    void abort(ImageId id, String uploadId);
 }

@@ -36,7 +36,8 @@ final class ImageIoDecoder {
 
     static Mat decode(RenderJob job, int subsampling) {
         BufferedImage image;
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(job.source))) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(
+                job.file != null ? job.file.toFile() : new ByteArrayInputStream(job.source))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new UnsupportedImage("no decoder for this " + job.header.format() + " variant");

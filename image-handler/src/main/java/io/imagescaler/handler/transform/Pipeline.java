@@ -3,6 +3,7 @@ package io.imagescaler.handler.transform;
 import io.imagescaler.handler.transform.probe.Header;
 import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.TransformSpec;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,11 +36,6 @@ public final class Pipeline implements TransformEngine {
 
     private static final Encode ENCODE = new Encode();
 
-    @Override
-    public SourceInfo probe(byte[] source, Limits limits) {
-        return checkedHeader(source, limits).info();
-    }
-
     /**
      * The pixel steps as the stages that Server-Timing and the trace report: consecutive steps that
      * share a stage name (orient, resize, crop, pad, rotate are all "resize") run as one timed stage.
@@ -47,17 +43,37 @@ public final class Pipeline implements TransformEngine {
     private static final List<Map.Entry<String, List<Step>>> PIXEL_STAGES = stages(PIXEL_STEPS);
 
     @Override
+    public SourceInfo probe(byte[] source, Limits limits) {
+        return HeaderCheck.read(source, limits).info();
+    }
+
+    @Override
+    public SourceInfo probe(Path file, Limits limits) {
+        return HeaderCheck.read(file, limits).info();
+    }
+
+    @Override
     public Rendered render(byte[] source, SourceInfo info, TransformSpec spec, ImageFormat format, Limits limits) {
+        return run(source, null, () -> HeaderCheck.read(source, limits), spec, format, limits);
+    }
+
+    @Override
+    public Rendered render(Path file, SourceInfo info, TransformSpec spec, ImageFormat format, Limits limits) {
+        return run(null, file, () -> HeaderCheck.read(file, limits), spec, format, limits);
+    }
+
+    private static Rendered run(byte[] source, Path file, java.util.function.Supplier<Header> checkedHeader,
+                                TransformSpec spec, ImageFormat format, Limits limits) {
         StageTimings timings = new StageTimings();
         RenderJob job = timings.time("probe", () -> {
-            Header header = checkedHeader(source, limits);
+            Header header = checkedHeader.get();
             Geometry geometry = Geometry.plan(header.info().displayWidth(), header.info().displayHeight(), spec,
                     limits);
-            return new RenderJob(source, header, spec, format, limits, geometry);
+            return new RenderJob(source, file, header, spec, format, limits, geometry);
         });
         job.timings.addAll(timings);
         try (PointerScope scope = new PointerScope()) {
-            if (Animation.wanted(job)) {
+            if (job.source != null && Animation.wanted(job)) {
                 renderAnimation(job);
             } else {
                 job.timings.time(DECODE.stage(), () -> DECODE.apply(job));
@@ -101,7 +117,4 @@ public final class Pipeline implements TransformEngine {
         return stages.stream().map(e -> Map.entry(e.getKey(), List.copyOf(e.getValue()))).toList();
     }
 
-    private static Header checkedHeader(byte[] source, Limits limits) {
-        return HeaderCheck.read(source, limits);
-    }
 }

@@ -3,6 +3,7 @@ package io.imagescaler.handler.transform;
 import io.imagescaler.handler.transform.probe.Header;
 import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.TransformSpec;
+import java.nio.file.Path;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 
@@ -11,7 +12,10 @@ import org.bytedeco.opencv.opencv_core.Rect;
  * plan, the current pixels (8-bit BGR or BGRA), and finally the encoded bytes. One per request.
  */
 final class RenderJob {
+    /** The original in memory, or null when it is read from {@link #file}. */
     final byte[] source;
+    /** The original on disk (large uploads), or null when it is in {@link #source}. */
+    final Path file;
     final Header header;
     final TransformSpec spec;
     final ImageFormat format;
@@ -25,8 +29,10 @@ final class RenderJob {
     /** The window {@link Crop} cut; the frames of an animation after the first reuse it. */
     Rect cropWindow;
 
-    RenderJob(byte[] source, Header header, TransformSpec spec, ImageFormat format, Limits limits, Geometry geometry) {
+    RenderJob(byte[] source, Path file, Header header, TransformSpec spec, ImageFormat format, Limits limits,
+              Geometry geometry) {
         this.source = source;
+        this.file = file;
         this.header = header;
         this.spec = spec;
         this.format = format;
@@ -36,7 +42,7 @@ final class RenderJob {
 
     /** The same request for one frame of an animation, starting from that frame's pixels. */
     RenderJob forFrame(Mat frame) {
-        RenderJob job = new RenderJob(source, header, spec, format, limits, geometry);
+        RenderJob job = new RenderJob(source, file, header, spec, format, limits, geometry);
         job.pixels = frame;
         job.cropWindow = cropWindow;
         return job;

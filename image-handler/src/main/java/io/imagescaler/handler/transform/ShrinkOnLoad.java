@@ -7,6 +7,7 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_COLOR_4
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_COLOR_8;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_UNCHANGED;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
 import io.imagescaler.handler.error.ImageScalerException.CorruptImage;
 import io.imagescaler.handler.transform.probe.Header;
@@ -31,14 +32,22 @@ final class ShrinkOnLoad implements Step {
         Mat decoded = switch (header.format()) {
             case JPEG -> header.cmyk()
                     ? ImageIoDecoder.decode(job, factor(job))
-                    : imdecode(new Mat(job.source), jpegFlags(factor(job)));
-            case PNG, WEBP -> imdecode(new Mat(job.source), IMREAD_UNCHANGED);
+                    : decode(job, jpegFlags(factor(job)));
+            case PNG, WEBP -> decode(job, IMREAD_UNCHANGED);
             case GIF, TIFF, BMP -> ImageIoDecoder.decode(job, 1);
         };
         if (decoded == null || decoded.empty()) {
             throw new CorruptImage("the " + header.format() + " pixels could not be decoded", null);
         }
         job.pixels = PixelLayout.toBgrOrBgra8(decoded);
+    }
+
+    /**
+     * From memory, or from the file: imread hands libjpeg a stdio source, so a large JPEG is read as a
+     * stream and only the reduced raster is allocated.
+     */
+    private static Mat decode(RenderJob job, int flags) {
+        return job.file != null ? imread(job.file.toString(), flags) : imdecode(new Mat(job.source), flags);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.imagescaler.handler.transform;
 
 import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.TransformSpec;
+import java.nio.file.Path;
 
 /**
  * Turns an original's bytes into a variant's bytes. Implementations check {@link Limits} against the
@@ -28,4 +29,17 @@ public interface TransformEngine {
      * @throws io.imagescaler.handler.error.ImageScalerException.LimitExceeded output above the limits
      */
     Rendered render(byte[] source, SourceInfo info, TransformSpec spec, ImageFormat format, Limits limits);
+
+    /**
+     * {@link #probe(byte[], Limits)} for an original on disk (a large upload): the file is mapped
+     * read-only, so the walk costs page cache, not heap, whatever its size.
+     */
+    SourceInfo probe(Path file, Limits limits);
+
+    /**
+     * {@link #render(byte[], SourceInfo, TransformSpec, ImageFormat, Limits)} from a file: decoders read
+     * it as a stream (libjpeg-turbo scales JPEG down in the DCT domain while reading), so the heap never
+     * holds the file. Other formats decode at full size, which the pixel limits bound.
+     */
+    Rendered render(Path file, SourceInfo info, TransformSpec spec, ImageFormat format, Limits limits);
 }

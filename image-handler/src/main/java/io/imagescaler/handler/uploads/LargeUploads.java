@@ -27,8 +27,13 @@ import io.imagescaler.handler.transform.SourceInfo;
 import io.imagescaler.handler.transform.TransformEngine;
 import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.ImageId;
-import io.imagescaler.spec.TransformSpec;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -45,10 +50,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Uploads too large for one request: the client gets presigned S3 part URLs, uploads the parts straight
  * to {@code incoming/{id}}, and completes; processing then continues asynchronously, started by the S3
- * ObjectCreated event (on AWS S3 delivers it to the Lambda; locally the edge does). Processing checks
- * the header and limits, moderates, moves the object to {@code originals/} (or {@code quarantine/}),
- * and finishes the record. Abandoned uploads expire: the record and the session carry a TTL, and the
- * bucket's lifecycle aborts incomplete multipart uploads (a CDK rule).
+ * ObjectCreated event (on AWS S3 delivers it to the upload processor function; locally the edge does).
+ * Processing checks the header and limits, moderates, copies the object inside the store to
+ * {@code originals/} (or {@code quarantine/}), and finishes the record, in memory bounded whatever the
+ * object's size. Abandoned uploads expire: the record and the session carry a TTL, the bucket's
+ * lifecycle aborts incomplete multipart uploads (a CDK rule), and the {@link #sweep sweeper} finishes
+ * or fails uploads whose completion event was lost.
  */
 public final class LargeUploads {
     private static final Logger LOG = LoggerFactory.getLogger(LargeUploads.class);
@@ -57,7 +64,6 @@ public final class LargeUploads {
     static final int MAX_PART_URLS = 1000;
     static final Duration LIFETIME = Duration.ofHours(24);
     static final Duration URL_LIFETIME = Duration.ofHours(6);
-    private static final TransformSpec DECODE_CHECK = TransformSpec.builder().width(32).height(32).build();
 
     private final HandlerConfig config;
     private final Incoming incoming;
@@ -217,6 +223,14 @@ public final class LargeUploads {
      * Processes a completed upload (the S3 ObjectCreated event for {@code incoming/{id}}). Redelivered
      * events for an image that is no longer PROCESSING are ignored. Bad images end FAILED with the
      * reason, and their object is deleted.
+     *
+     * <p>Memory stays bounded whatever the object's size: the object is streamed to a temporary file
+     * (hashed on the way), the header is probed from the file mapped read-only, the file is decoded once,
+     * into the moderation copy (JPEG shrunk in the DCT domain while streaming; other formats within the
+     * pixel limits; a flagged image's blurred master is made from that copy), and the object reaches
+     * {@code originals/} by a server-side copy. The
+     * incoming object is deleted only after the record is final, so processing that dies half-way is
+     * simply redone (by a redelivered event or the {@link #sweep sweeper}).
      */
     public void process(ImageId id) {
         Optional<ImageRecord> record = records.get(id);
@@ -225,61 +239,190 @@ public final class LargeUploads {
                     record.map(r -> r.status().name()).orElse("unknown"));
             return;
         }
-        long size = incoming.size(id).orElse(-1L);
-        if (size < 0) {
+        Optional<Incoming.Uploaded> uploaded = incoming.uploaded(id);
+        if (uploaded.isEmpty()) {
             LOG.warn("object created for {} but incoming/{} is gone", id, id);
             return;
         }
+        long size = uploaded.get().bytes();
         if (size > config.maxLargeUploadBytes()) {
             fail(id, "the uploaded object is " + size + " bytes; at most " + config.maxLargeUploadBytes()
                     + " are processed");
             return;
         }
-        byte[] bytes = incoming.read(id);
+        Path file = temporaryFile(size);
+        try {
+            long t0 = System.nanoTime();
+            String sha256 = download(id, file);
+            LOG.info("large upload {}: {} bytes streamed to {} in {} ms", id, size, file,
+                    (System.nanoTime() - t0) / 1_000_000);
+            processFile(id, file, size, sha256);
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.warn("temporary file {} not deleted", file, e);
+            }
+        }
+    }
+
+    private void processFile(ImageId id, Path file, long size, String sha256) {
         SourceInfo info;
         ModerationVerdict verdict;
         Optional<Rendered> blurred;
         try {
-            var limits = config.limitsFor(bytes);
-            info = engine.probe(bytes, limits);
-            engine.render(bytes, info, DECODE_CHECK, ImageFormat.JPG, limits);
-            verdict = moderation.check(bytes, info, limits);
+            var limits = config.limitsFor(head(file));
+            info = engine.probe(file, limits);
+            // The file is decoded once: into the copy the model sees (≤ 1600 px). That decode proves the
+            // pixels readable, and the blurred master, which keeps no detail anyway, is made from it.
+            Rendered copy = engine.render(file, info, ModerationCheck.MODEL_COPY, ImageFormat.JPG, limits);
+            LOG.info("large upload {}: {} {}x{} decoded into the moderation copy ({})", id, info.format(),
+                    info.width(), info.height(), copy.timings().serverTiming());
+            verdict = moderation.checkCopy(copy.bytes());
             blurred = verdict.action() == ModerationVerdict.Action.BLUR
-                    ? Optional.of(BlurredMaster.render(engine, bytes, info, limits)) : Optional.empty();
+                    ? Optional.of(BlurredMaster.render(engine, copy.bytes(), engine.probe(copy.bytes(), limits),
+                            limits)) : Optional.empty();
         } catch (ImageScalerException e) {
             if (e.status() >= 500) throw e;       // a dependency failed: let the event be retried
             fail(id, e.title() + ": " + e.getMessage());
             return;
         }
+        String mediaType = info.format().mediaType();
+        long copyStart = System.nanoTime();
         switch (verdict.action()) {
-            case ALLOW -> incoming.moveTo(id, Incoming.Destination.ORIGINALS);
+            case ALLOW -> incoming.copyTo(id, Incoming.Destination.ORIGINALS, mediaType);
             case BLUR -> {
-                incoming.moveTo(id, Incoming.Destination.QUARANTINE);
+                incoming.copyTo(id, Incoming.Destination.QUARANTINE, mediaType);
                 originals.put(id, blurred.orElseThrow().bytes(), ImageFormat.JPG.mediaType());
             }
-            case REJECT -> incoming.moveTo(id, Incoming.Destination.QUARANTINE);
+            case REJECT -> incoming.copyTo(id, Incoming.Destination.QUARANTINE, mediaType);
         }
-        records.describe(id, info.format().mediaType(), info.displayWidth(), info.displayHeight(), info.frames(),
-                bytes.length, sha256(bytes));
+        LOG.info("large upload {}: copied inside the store in {} ms", id, (System.nanoTime() - copyStart) / 1_000_000);
+        records.describe(id, mediaType, info.displayWidth(), info.displayHeight(), info.frames(), size, sha256);
         ImageStatus outcome = switch (verdict.action()) {
             case ALLOW -> ImageStatus.READY;
             case BLUR -> ImageStatus.BLURRED;
             case REJECT -> ImageStatus.REJECTED;
         };
-        records.finish(id, ImageStatus.PROCESSING, outcome, verdict,
-                outcome == ImageStatus.READY ? null : verdict.reason());
-        Map<Counter, Long> counts = new EnumMap<>(Map.of(Counter.UPLOADS, 1L, Counter.BYTES, (long) bytes.length));
+        if (!records.finish(id, ImageStatus.PROCESSING, outcome, verdict,
+                outcome == ImageStatus.READY ? null : verdict.reason())) {
+            LOG.info("large upload {} was finished by another delivery meanwhile", id);
+            return;
+        }
+        incoming.delete(id);
+        Map<Counter, Long> counts = new EnumMap<>(Map.of(Counter.UPLOADS, 1L, Counter.BYTES, size));
         if (outcome != ImageStatus.READY) counts.put(Counter.FLAGGED, 1L);
         usage.count(counts);
-        LOG.info("large upload {} processed: {} bytes, {}", id, bytes.length, outcome);
+        LOG.info("large upload {} processed: {} bytes, {}", id, size, outcome);
         notifyProcessed(id);
     }
 
-    private void fail(ImageId id, String reason) {
-        records.finish(id, ImageStatus.PROCESSING, ImageStatus.FAILED, null, reason);
+    /** A file for the object in the processing directory (Lambda: /tmp, up to 10 GB of ephemeral storage). */
+    private Path temporaryFile(long size) {
+        try {
+            Files.createDirectories(config.processingDir());
+            long free = Files.getFileStore(config.processingDir()).getUsableSpace();
+            if (free < size) {
+                throw new UpstreamFailure("the processing directory " + config.processingDir() + " has " + free
+                        + " bytes free, the upload needs " + size + " (raise the ephemeral storage)", null);
+            }
+            return Files.createTempFile(config.processingDir(), "upload-", ".part");
+        } catch (IOException e) {
+            throw new UpstreamFailure("no temporary file for processing", e);
+        }
+    }
+
+    /** Streams the object into {@code file}; returns its SHA-256 (hex), computed on the way. */
+    private String download(ImageId id, Path file) {
+        MessageDigest digest = sha256();
+        try (InputStream in = new DigestInputStream(incoming.open(id), digest)) {
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UpstreamFailure("the uploaded object could not be read", e);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** The first bytes of the file: enough for the magic number that picks the limits. */
+    private static byte[] head(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(16);
+        } catch (IOException e) {
+            throw new UpstreamFailure("the temporary file could not be read", e);
+        }
+    }
+
+    /** What one sweep did. */
+    public record Swept(int processed, int failed, int waiting) {
+    }
+
+    /**
+     * Finishes uploads whose completion event was lost (or whose processing died): run on a schedule
+     * (an EventBridge rule on AWS; {@code POST /_local/sweep} on the local edge). An image is swept only
+     * when it has been stuck longer than {@code SWEEP_AFTER_SECONDS}, which exceeds the processing
+     * function's timeout, so a sweep never overlaps a live processing of the same image.
+     * <ul>
+     *   <li>PROCESSING, the completed object still in {@code incoming/}: processed now.</li>
+     *   <li>PROCESSING, no object: FAILED (the object was lost).</li>
+     *   <li>UPLOADING past its expiry with a completed object (completion died between S3 and the
+     *       record): moved to PROCESSING and processed.</li>
+     *   <li>UPLOADING past its expiry, no object: FAILED as abandoned (the bucket's lifecycle rule
+     *       discards the parts of the multipart upload; the record would otherwise wait for the TTL).</li>
+     * </ul>
+     */
+    public Swept sweep() {
+        Instant now = clock.instant();
+        int processed = 0;
+        int failed = 0;
+        int waiting = 0;
+        for (ImageRecords.Unfinished u : records.unfinished()) {
+            try {
+                Optional<Incoming.Uploaded> object = incoming.uploaded(u.id());
+                if (u.status() == ImageStatus.PROCESSING) {
+                    Instant since = object.map(Incoming.Uploaded::completedAt).orElse(u.createdAt());
+                    if (since.plus(config.sweepAfter()).isAfter(now)) {
+                        waiting++;
+                    } else if (object.isPresent()) {
+                        LOG.info("sweeper: {} PROCESSING since {}, its event was lost; processing it", u.id(), since);
+                        process(u.id());
+                        processed++;
+                    } else {
+                        failed += fail(u.id(), "the uploaded object was lost before it was processed") ? 1 : 0;
+                    }
+                } else {
+                    Instant expiry = u.expiresAt().orElse(u.createdAt().plus(LIFETIME));
+                    if (expiry.plus(config.sweepAfter()).isAfter(now)) {
+                        waiting++;
+                    } else if (object.isPresent()
+                            && records.transition(u.id(), ImageStatus.UPLOADING, ImageStatus.PROCESSING)) {
+                        LOG.info("sweeper: {} was completed in S3 but not in its record; processing it", u.id());
+                        process(u.id());
+                        processed++;
+                    } else if (object.isEmpty() && records.finish(u.id(), ImageStatus.UPLOADING, ImageStatus.FAILED,
+                            null, "abandoned: the upload was not completed before " + expiry)) {
+                        LOG.info("sweeper: {} abandoned, FAILED", u.id());
+                        failed++;
+                    }
+                }
+            } catch (RuntimeException e) {
+                // one bad image must not stop the sweep; the next run tries it again
+                LOG.warn("sweeper: {} not swept", u.id(), e);
+            }
+        }
+        LOG.info("sweep: {} processed, {} failed, {} still within their time", processed, failed, waiting);
+        return new Swept(processed, failed, waiting);
+    }
+
+    /** @return false when the image was no longer PROCESSING (another delivery finished it) */
+    private boolean fail(ImageId id, String reason) {
+        if (!records.finish(id, ImageStatus.PROCESSING, ImageStatus.FAILED, null, reason)) {
+            LOG.info("large upload {} was finished by another delivery meanwhile", id);
+            return false;
+        }
         incoming.delete(id);
         LOG.info("large upload {} FAILED: {}", id, reason);
         notifyProcessed(id);
+        return true;
     }
 
     /** Tells the uploader (webhook and/or email, as asked at the start) how processing ended. */
@@ -302,9 +445,9 @@ public final class LargeUploads {
         return new ImageId(idText);
     }
 
-    private static String sha256(byte[] bytes) {
+    private static MessageDigest sha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -60,4 +60,35 @@ class ImageHandlerEventTest {
         assertEquals(204, e.getStatusCode());
         assertEquals("", e.getBody());
     }
+
+    /** The three kinds of event one handler class receives: API Gateway, S3 ObjectCreated, EventBridge schedule. */
+    @Test
+    void s3EventsStartProcessingAndTheScheduledEventRunsTheSweeper() throws Exception {
+        java.util.List<String> processed = new java.util.ArrayList<>();
+        int[] sweeps = {0};
+        ImageHandler handler = new ImageHandler(null, id -> processed.add(id.value()), () -> sweeps[0]++);
+        String id = "A".repeat(43);
+        String s3 = """
+                {"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1",
+                  "eventName":"ObjectCreated:CompleteMultipartUpload",
+                  "s3":{"bucket":{"name":"image-storage"},"object":{"key":"incoming/%s","size":9}}},
+                 {"eventSource":"aws:s3","eventName":"ObjectCreated:Put","s3":{"object":{"key":"originals/%s"}}}]}
+                """.formatted(id, id);
+        handler.handleRequest(new java.io.ByteArrayInputStream(s3.getBytes(StandardCharsets.UTF_8)),
+                new java.io.ByteArrayOutputStream(), null);
+        assertEquals(java.util.List.of(id), processed, "only incoming/ keys start processing");
+        assertEquals(0, sweeps[0]);
+
+        // what an EventBridge schedule rule sends (the CDK rule passes it unchanged)
+        String scheduled = """
+                {"version":"0","id":"53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa","detail-type":"Scheduled Event",
+                 "source":"aws.events","account":"123456789012","time":"2026-11-23T14:00:00Z",
+                 "region":"us-east-1","resources":["arn:aws:events:us-east-1:123456789012:rule/sweeper"],
+                 "detail":{}}
+                """;
+        handler.handleRequest(new java.io.ByteArrayInputStream(scheduled.getBytes(StandardCharsets.UTF_8)),
+                new java.io.ByteArrayOutputStream(), null);
+        assertEquals(1, sweeps[0]);
+        assertEquals(1, processed.size());
+    }
 }

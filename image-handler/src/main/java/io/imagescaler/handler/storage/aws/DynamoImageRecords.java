@@ -180,4 +180,23 @@ public final class DynamoImageRecords implements ImageRecords {
     private static AttributeValue n(long v) {
         return AttributeValue.fromN(Long.toString(v));
     }
+
+    @Override
+    public List<Unfinished> unfinished() {
+        // A scan with a filter: the table holds few unfinished images at any time, and the sweeper
+        // runs every few minutes off the request path. A sparse index would make this a query.
+        var pages = dynamo.scanPaginator(b -> b.tableName(table)
+                .filterExpression("#kind = :image AND #status IN (:uploading, :processing)")
+                .projectionExpression("#pk, #status, createdAt, #ttl")
+                .expressionAttributeNames(Map.of("#kind", "kind", "#status", "status", "#pk", PK, "#ttl", TTL))
+                .expressionAttributeValues(Map.of(":image", s("image"),
+                        ":uploading", s(ImageStatus.UPLOADING.name()), ":processing", s(ImageStatus.PROCESSING.name()))));
+        List<Unfinished> out = new java.util.ArrayList<>();
+        for (var item : pages.items()) {
+            out.add(new Unfinished(new ImageId(item.get(PK).s()), ImageStatus.valueOf(item.get("status").s()),
+                    Instant.parse(item.get("createdAt").s()),
+                    Optional.ofNullable(item.get(TTL)).map(v -> Instant.ofEpochSecond(Long.parseLong(v.n())))));
+        }
+        return out;
+    }
 }

@@ -4,30 +4,49 @@ import io.imagescaler.handler.error.ImageScalerException.InvalidRequest;
 import io.imagescaler.handler.error.ImageScalerException.UpstreamFailure;
 import io.imagescaler.handler.storage.Incoming;
 import io.imagescaler.spec.ImageId;
+import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
-/** {@link Incoming} on S3 multipart uploads under {@code incoming/{id}} in the originals bucket. */
+/**
+ * {@link Incoming} on S3 multipart uploads under {@code incoming/{id}} in the originals bucket. Moving a
+ * processed upload is a server-side copy: CopyObject up to its 5 GB limit, a multipart copy
+ * (UploadPartCopy of byte ranges) above it.
+ */
 public final class S3Incoming implements Incoming {
     static final String INCOMING = "incoming/";
+    /** CopyObject's limit: larger objects must be copied part by part. */
+    static final long MAX_SINGLE_COPY_BYTES = 5L * 1024 * 1024 * 1024;
+    /** Part size of a multipart copy: 10,000 parts of 512 MiB cover S3's 5 TiB object limit. */
+    static final long COPY_PART_BYTES = 512L * 1024 * 1024;
 
     private final S3Client s3;
     private final S3Presigner presigner;
     private final String bucket;
+    private final long maxSingleCopyBytes;
+    private final long copyPartBytes;
 
     public S3Incoming(S3Client s3, S3Presigner presigner, String bucket) {
+        this(s3, presigner, bucket, MAX_SINGLE_COPY_BYTES, COPY_PART_BYTES);
+    }
+
+    /** With other copy thresholds, so tests can exercise the multipart copy on small objects. */
+    public S3Incoming(S3Client s3, S3Presigner presigner, String bucket, long maxSingleCopyBytes, long copyPartBytes) {
         this.s3 = s3;
         this.presigner = presigner;
         this.bucket = bucket;
+        this.maxSingleCopyBytes = maxSingleCopyBytes;
+        this.copyPartBytes = copyPartBytes;
     }
 
     @Override
@@ -67,9 +86,10 @@ public final class S3Incoming implements Incoming {
     }
 
     @Override
-    public Optional<Long> size(ImageId id) {
+    public Optional<Uploaded> uploaded(ImageId id) {
         try {
-            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(INCOMING + id.value())).contentLength());
+            var head = s3.headObject(b -> b.bucket(bucket).key(INCOMING + id.value()));
+            return Optional.of(new Uploaded(head.contentLength(), head.lastModified()));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
@@ -79,22 +99,61 @@ public final class S3Incoming implements Incoming {
     }
 
     @Override
-    public byte[] read(ImageId id) {
-        return s3.getObject(b -> b.bucket(bucket).key(INCOMING + id.value()), ResponseTransformer.toBytes())
-                .asByteArray();
+    public InputStream open(ImageId id) {
+        return s3.getObject(b -> b.bucket(bucket).key(INCOMING + id.value()));
     }
 
     @Override
-    public void moveTo(ImageId id, Destination destination) {
+    public void copyTo(ImageId id, Destination destination, String contentType) {
+        String source = INCOMING + id.value();
         String target = (destination == Destination.ORIGINALS ? S3Originals.ORIGINALS : S3Originals.QUARANTINE)
                 + id.value();
-        s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(INCOMING + id.value())
-                .destinationBucket(bucket).destinationKey(target));
-        s3.deleteObject(b -> b.bucket(bucket).key(INCOMING + id.value()));
+        long size = s3.headObject(b -> b.bucket(bucket).key(source)).contentLength();
+        if (size <= maxSingleCopyBytes) {
+            s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(source).destinationBucket(bucket)
+                    .destinationKey(target).metadataDirective(MetadataDirective.REPLACE).contentType(contentType));
+            return;
+        }
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(target).contentType(contentType))
+                .uploadId();
+        try {
+            List<CompletedPart> parts = new ArrayList<>();
+            for (long from = 0; from < size; from += copyPartBytes) {
+                int number = parts.size() + 1;
+                String range = "bytes=" + from + "-" + (Math.min(size, from + copyPartBytes) - 1);
+                var copied = s3.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey(source).copySourceRange(range)
+                        .destinationBucket(bucket).destinationKey(target).uploadId(uploadId).partNumber(number));
+                parts.add(CompletedPart.builder().partNumber(number).eTag(copied.copyPartResult().eTag()).build());
+            }
+            s3.completeMultipartUpload(b -> b.bucket(bucket).key(target).uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(parts)));
+        } catch (RuntimeException e) {
+            abortQuietly(target, uploadId, e);
+            throw e;
+        }
+    }
+
+    private void abortQuietly(String key, String uploadId, RuntimeException cause) {
+        try {
+            s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);   // the bucket's lifecycle rule aborts it later anyway
+        }
     }
 
     @Override
     public void delete(ImageId id) {
         s3.deleteObject(b -> b.bucket(bucket).key(INCOMING + id.value()));
+    }
+
+    @Override
+    public void abort(ImageId id, String uploadId) {
+        try {
+            s3.abortMultipartUpload(b -> b.bucket(bucket).key(INCOMING + id.value()).uploadId(uploadId));
+        } catch (NoSuchUploadException e) {
+            // already completed, aborted or expired by the lifecycle rule
+        } catch (S3Exception e) {
+            if (e.statusCode() != 404) throw e;
+        }
     }
 }

@@ -9,6 +9,7 @@ import io.imagescaler.handler.transform.TransformEngine;
 import io.imagescaler.handler.transform.probe.Header;
 import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.TransformSpec;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -43,11 +44,27 @@ public final class PortablePipeline implements TransformEngine {
     }
 
     @Override
+    public SourceInfo probe(Path file, Limits limits) {
+        return HeaderCheck.read(file, limits).info();
+    }
+
+    @Override
     public Rendered render(byte[] source, SourceInfo info, TransformSpec spec, ImageFormat format, Limits limits) {
         long t0 = System.nanoTime();
-        Header header = HeaderCheck.read(source, limits);
+        return run(source, null, HeaderCheck.read(source, limits), t0, spec, format, limits);
+    }
+
+    /** From a file: ImageIO streams it (JPEG subsampled while reading), so the heap never holds the file. */
+    @Override
+    public Rendered render(Path file, SourceInfo info, TransformSpec spec, ImageFormat format, Limits limits) {
+        long t0 = System.nanoTime();
+        return run(null, file, HeaderCheck.read(file, limits), t0, spec, format, limits);
+    }
+
+    private static Rendered run(byte[] source, Path file, Header header, long t0, TransformSpec spec,
+                                ImageFormat format, Limits limits) {
         Geometry geometry = Geometry.plan(header.info().displayWidth(), header.info().displayHeight(), spec, limits);
-        RenderJob job = new RenderJob(source, header, spec, format, limits, geometry);
+        RenderJob job = new RenderJob(source, file, header, spec, format, limits, geometry);
         job.timings.record("probe", (System.nanoTime() - t0) / 1e6);
         for (Step step : STEPS) {
             long t = System.nanoTime();

@@ -12,7 +12,10 @@ import io.imagescaler.spec.TransformSpec;
  * said, the plan, the current {@link Pixels}, and finally the encoded bytes. One per request.
  */
 final class RenderJob {
+    /** The original in memory, or null when it is read from {@link #file}. */
     final byte[] source;
+    /** The original on disk (a large upload), or null. */
+    final java.nio.file.Path file;
     final Header header;
     final TransformSpec spec;
     final ImageFormat format;
@@ -24,8 +27,10 @@ final class RenderJob {
     Pixels pixels;
     byte[] encoded;
 
-    RenderJob(byte[] source, Header header, TransformSpec spec, ImageFormat format, Limits limits, Geometry geometry) {
+    RenderJob(byte[] source, java.nio.file.Path file, Header header, TransformSpec spec, ImageFormat format,
+              Limits limits, Geometry geometry) {
         this.source = source;
+        this.file = file;
         this.header = header;
         this.spec = spec;
         this.format = format;

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 
 /**
@@ -77,8 +78,9 @@ final class ShrinkOnLoad implements Step {
     }
 
     private static BufferedImage read(RenderJob job, int subsampling) {
-        // Straight over the request's bytes: no copy, no temporary file.
-        try (ImageInputStream in = new ByteArrayImageInputStream(job.source)) {
+        // Straight over the request's bytes (no copy, no temporary file), or streamed from the file.
+        try (ImageInputStream in = job.file != null ? new FileImageInputStream(job.file.toFile())
+                : new ByteArrayImageInputStream(job.source)) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new UnsupportedImage("no decoder for this " + job.header.format() + " variant");

@@ -2,6 +2,7 @@ package io.imagescaler.handler.transform.probe;
 
 import io.imagescaler.handler.transform.SourceFormat;
 import io.imagescaler.handler.transform.SourceInfo;
+import java.lang.foreign.MemorySegment;
 
 /** Reads a BMP's DIB header: size (negative height = top-down), bit count; checks the pixel offset. */
 final class BmpHeader {
@@ -9,7 +10,7 @@ final class BmpHeader {
     private BmpHeader() {
     }
 
-    static Header read(byte[] data) {
+    static Header read(MemorySegment data) {
         Bytes b = new Bytes(data, "BMP");
         long pixelOffset = b.u32le(10);
         long dibSize = b.u32le(14);
@@ -27,7 +28,7 @@ final class BmpHeader {
         } else {
             throw b.damaged("unknown DIB header size " + dibSize);
         }
-        if (pixelOffset >= data.length) {
+        if (pixelOffset >= b.length()) {
             throw b.truncated();
         }
         if (width <= 0 || height <= 0) {

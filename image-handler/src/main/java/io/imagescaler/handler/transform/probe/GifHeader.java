@@ -2,6 +2,7 @@ package io.imagescaler.handler.transform.probe;
 
 import io.imagescaler.handler.transform.SourceFormat;
 import io.imagescaler.handler.transform.SourceInfo;
+import java.lang.foreign.MemorySegment;
 
 /**
  * Walks a GIF's blocks to the trailer without decompressing: logical screen size, frame count, and
@@ -12,12 +13,12 @@ final class GifHeader {
     private GifHeader() {
     }
 
-    static Header read(byte[] data, int maxFrames) {
+    static Header read(MemorySegment data, int maxFrames) {
         Bytes b = new Bytes(data, "GIF");
         int width = b.u16le(6);
         int height = b.u16le(8);
         int flags = b.u8(10);
-        int at = 13 + colourTableBytes(flags);
+        long at = 13 + colourTableBytes(flags);
         int frames = 0;
         boolean transparency = false;
         while (true) {
@@ -54,7 +55,7 @@ final class GifHeader {
         return (flags & 0x80) != 0 ? 3 * (1 << ((flags & 7) + 1)) : 0;
     }
 
-    private static int skipSubBlocks(Bytes b, int at) {
+    private static long skipSubBlocks(Bytes b, long at) {
         while (true) {
             int size = b.u8(at);
             at += 1 + size;

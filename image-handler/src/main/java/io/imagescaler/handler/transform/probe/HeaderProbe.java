@@ -2,6 +2,7 @@ package io.imagescaler.handler.transform.probe;
 
 import io.imagescaler.handler.error.ImageScalerException.CorruptImage;
 import io.imagescaler.handler.error.ImageScalerException.UnsupportedImage;
+import java.lang.foreign.MemorySegment;
 
 /**
  * Recognises an image by its magic bytes (never by a header or file name) and reads its container
@@ -17,28 +18,37 @@ public final class HeaderProbe {
      *                  millions of frames costs no more than one with {@code maxFrames + 1}
      */
     public static Header read(byte[] data, int maxFrames) {
-        if (data.length < 16) {
-            throw new UnsupportedImage("the body is " + data.length
+        return read(MemorySegment.ofArray(data), maxFrames);
+    }
+
+    /**
+     * The same over any memory segment, e.g. a large upload's file mapped read-only: the walk touches
+     * only the pages it reads (headers, chunk boundaries, the tail), and nothing lands in the heap.
+     */
+    public static Header read(MemorySegment file, int maxFrames) {
+        if (file.byteSize() < 16) {
+            throw new UnsupportedImage("the body is " + file.byteSize()
                     + " bytes, too short to be an image (JPEG, PNG, GIF, WebP, TIFF or BMP)");
         }
+        byte[] data = file.asSlice(0, Math.min(64, file.byteSize())).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
         try {
             if (u8(data, 0) == 0xff && u8(data, 1) == 0xd8 && u8(data, 2) == 0xff) {
-                return JpegHeader.read(data);
+                return JpegHeader.read(file);
             }
             if (startsWith(data, PngHeader.SIGNATURE)) {
-                return PngHeader.read(data);
+                return PngHeader.read(file);
             }
             if (ascii(data, 0, "GIF87a") || ascii(data, 0, "GIF89a")) {
-                return GifHeader.read(data, maxFrames);
+                return GifHeader.read(file, maxFrames);
             }
             if (ascii(data, 0, "RIFF") && ascii(data, 8, "WEBP")) {
-                return WebpHeader.read(data);
+                return WebpHeader.read(file);
             }
             if (ascii(data, 0, "II*\0") || ascii(data, 0, "MM\0*")) {
-                return TiffHeader.read(data, maxFrames);
+                return TiffHeader.read(file, maxFrames);
             }
             if (ascii(data, 0, "BM")) {
-                return BmpHeader.read(data);
+                return BmpHeader.read(file);
             }
         } catch (ArithmeticException | IndexOutOfBoundsException e) {
             throw new CorruptImage("the image header is damaged", e);

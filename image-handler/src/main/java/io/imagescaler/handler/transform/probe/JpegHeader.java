@@ -3,6 +3,7 @@ package io.imagescaler.handler.transform.probe;
 import io.imagescaler.handler.transform.SourceFormat;
 import io.imagescaler.handler.transform.SourceInfo;
 import java.io.ByteArrayOutputStream;
+import java.lang.foreign.MemorySegment;
 import java.util.TreeMap;
 
 /**
@@ -16,9 +17,9 @@ final class JpegHeader {
     private JpegHeader() {
     }
 
-    static Header read(byte[] data) {
+    static Header read(MemorySegment data) {
         Bytes b = new Bytes(data, "JPEG");
-        int at = 2;
+        long at = 2;
         int width = -1;
         int height = -1;
         int components = 0;
@@ -44,14 +45,14 @@ final class JpegHeader {
             if (len < 2) {
                 throw b.damaged("a segment has length " + len);
             }
-            int body = at + 4;
+            long body = at + 4;
             b.need(at + 2, len);
             if (isStartOfFrame(marker)) {
                 height = b.u16be(body + 1);
                 width = b.u16be(body + 3);
                 components = b.u8(body + 5);
             } else if (marker == 0xe1 && b.startsWith(body, "Exif\0")) {
-                orientation = ExifOrientation.fromExif(data, body, len - 2);
+                orientation = ExifOrientation.fromExif(b.slice(body, len - 2), 0, len - 2);
             } else if (marker == 0xe2 && b.startsWith(body, "ICC_PROFILE\0") && len > 16) {
                 iccChunks.put(b.u8(body + 12), b.slice(body + 14, len - 16));
             } else if (marker == 0xda) {
@@ -62,7 +63,7 @@ final class JpegHeader {
         if (width <= 0 || height <= 0) {
             throw b.damaged("no frame header with a size before the scan data");
         }
-        if (!hasEndOfImage(data, at)) {
+        if (!hasEndOfImage(b, at)) {
             throw b.truncated();
         }
         byte[] icc = null;
@@ -80,9 +81,9 @@ final class JpegHeader {
     }
 
     /** In entropy-coded data 0xFF is always stuffed or a restart marker, so FF D9 can only be EOI. */
-    private static boolean hasEndOfImage(byte[] data, int from) {
-        for (int i = data.length - 2; i >= from; i--) {
-            if (data[i] == (byte) 0xff && data[i + 1] == (byte) 0xd9) {
+    private static boolean hasEndOfImage(Bytes b, long from) {
+        for (long i = b.length() - 2; i >= from; i--) {
+            if (b.u8(i) == 0xff && b.u8(i + 1) == 0xd9) {
                 return true;
             }
         }

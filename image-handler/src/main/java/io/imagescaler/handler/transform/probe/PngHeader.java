@@ -3,6 +3,8 @@ package io.imagescaler.handler.transform.probe;
 import io.imagescaler.handler.transform.SourceFormat;
 import io.imagescaler.handler.transform.SourceInfo;
 import java.io.ByteArrayOutputStream;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -15,13 +17,15 @@ import java.util.zip.Inflater;
 final class PngHeader {
     static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     private static final int MAX_ICC_BYTES = 4 << 20;
+    /** The orientation sits in the first directory; a longer eXIf chunk is read only this far. */
+    private static final long MAX_EXIF_BYTES = 1 << 20;
 
     private PngHeader() {
     }
 
-    static Header read(byte[] data) {
+    static Header read(MemorySegment data) {
         Bytes b = new Bytes(data, "PNG");
-        int at = 8;
+        long at = 8;
         int width = 0;
         int height = 0;
         int colourType = -1;
@@ -38,13 +42,13 @@ final class PngHeader {
                 throw b.damaged("a chunk claims " + len + " bytes");
             }
             b.need(at + 8, len + 4);
-            String type = new String(data, at + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+            String type = b.ascii(at + 4, 4);
             crc.reset();
-            crc.update(data, at + 4, (int) len + 4);
-            if (crc.getValue() != b.u32be(at + 8 + (int) len)) {
+            crc.update(b.view(at + 4, len + 4));
+            if (crc.getValue() != b.u32be(at + 8 + len)) {
                 throw b.damaged("chunk " + type + " fails its CRC check");
             }
-            int body = at + 8;
+            long body = at + 8;
             if (first && !type.equals("IHDR")) {
                 throw b.damaged("the first chunk is " + type + ", not IHDR");
             }
@@ -61,12 +65,13 @@ final class PngHeader {
                 }
                 case "tRNS" -> transparency = true;
                 case "acTL" -> frames = (int) Math.min(Integer.MAX_VALUE, b.u32be(body));
-                case "eXIf" -> orientation = ExifOrientation.read(data, body, (int) len);
-                case "iCCP" -> icc = inflateProfile(data, body, (int) len);
+                case "eXIf" -> orientation = ExifOrientation.read(b.slice(body, (int) Math.min(len, MAX_EXIF_BYTES)), 0,
+                        (int) Math.min(len, MAX_EXIF_BYTES));
+                case "iCCP" -> icc = inflateProfile(b.view(body, len));
                 case "IEND" -> sawEnd = true;
                 default -> { }
             }
-            at = body + (int) len + 4;
+            at = body + len + 4;
         }
         if (width <= 0 || height <= 0) {
             throw b.damaged("IHDR gives a size of " + width + "x" + height);
@@ -85,18 +90,18 @@ final class PngHeader {
     }
 
     /** iCCP: name, NUL, compression method, zlib data. A damaged profile is ignored, not fatal. */
-    private static byte[] inflateProfile(byte[] data, int body, int len) {
-        int nul = body;
-        while (nul < body + len && data[nul] != 0) {
+    private static byte[] inflateProfile(ByteBuffer chunk) {
+        int nul = 0;
+        while (nul < chunk.limit() && chunk.get(nul) != 0) {
             nul++;
         }
         int start = nul + 2;
-        if (start >= body + len) {
+        if (start >= chunk.limit()) {
             return null;
         }
         Inflater inflater = new Inflater();
         try {
-            inflater.setInput(data, start, body + len - start);
+            inflater.setInput(chunk.position(start));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buf = new byte[8192];
             while (!inflater.finished() && out.size() <= MAX_ICC_BYTES) {

@@ -2,6 +2,7 @@ package io.imagescaler.handler.transform.probe;
 
 import io.imagescaler.handler.transform.SourceFormat;
 import io.imagescaler.handler.transform.SourceInfo;
+import java.lang.foreign.MemorySegment;
 
 /** Reads the first IFD of a TIFF: size, samples (alpha), orientation, ICC profile; counts the pages. */
 final class TiffHeader {
@@ -15,9 +16,9 @@ final class TiffHeader {
     private TiffHeader() {
     }
 
-    static Header read(byte[] data, int maxFrames) {
+    static Header read(MemorySegment data, int maxFrames) {
         Bytes b = new Bytes(data, "TIFF");
-        boolean le = data[0] == 'I';
+        boolean le = b.u8(0) == 'I';
         long ifd = u32(b, 4, le);
         int width = 0;
         int height = 0;
@@ -26,14 +27,14 @@ final class TiffHeader {
         byte[] icc = null;
         int pages = 0;
         while (ifd != 0 && pages <= maxFrames) {
-            if (ifd < 8 || ifd >= data.length) {
+            if (ifd < 8 || ifd >= b.length()) {
                 throw b.damaged("an image directory points outside the file");
             }
-            int at = (int) ifd;
+            long at = ifd;
             int entries = u16(b, at, le);
             if (pages == 0) {
                 for (int i = 0; i < entries; i++) {
-                    int e = at + 2 + i * 12;
+                    long e = at + 2 + i * 12L;
                     int tag = u16(b, e, le);
                     int type = u16(b, e + 2, le);
                     long count = u32(b, e + 4, le);
@@ -46,7 +47,7 @@ final class TiffHeader {
                         case SAMPLES_PER_PIXEL -> alpha |= value == 4 || value == 2;
                         case ICC_PROFILE -> {
                             if (count > 4 && count < (16 << 20)) {
-                                icc = b.slice((int) value, (int) count);
+                                icc = b.slice(value, (int) count);
                             }
                         }
                         default -> { }
@@ -54,7 +55,7 @@ final class TiffHeader {
                 }
             }
             pages++;
-            ifd = u32(b, at + 2 + entries * 12, le);
+            ifd = u32(b, at + 2 + entries * 12L, le);
         }
         if (width <= 0 || height <= 0) {
             throw b.damaged("the first image directory has no size");
@@ -62,11 +63,11 @@ final class TiffHeader {
         return new Header(new SourceInfo(SourceFormat.TIFF, width, height, pages, orientation, alpha), icc, false);
     }
 
-    private static int u16(Bytes b, int at, boolean le) {
+    private static int u16(Bytes b, long at, boolean le) {
         return le ? b.u16le(at) : b.u16be(at);
     }
 
-    private static long u32(Bytes b, int at, boolean le) {
+    private static long u32(Bytes b, long at, boolean le) {
         return le ? b.u32le(at) : b.u32be(at);
     }
 }

@@ -2,6 +2,7 @@ package io.imagescaler.handler.transform.probe;
 
 import io.imagescaler.handler.transform.SourceFormat;
 import io.imagescaler.handler.transform.SourceInfo;
+import java.lang.foreign.MemorySegment;
 
 /**
  * Walks a WebP's RIFF chunks: canvas size (VP8X) or bitstream size (VP8 / VP8L), alpha, animation
@@ -10,16 +11,20 @@ import io.imagescaler.handler.transform.SourceInfo;
  */
 final class WebpHeader {
 
+    private static final long MAX_ICC_BYTES = 16 << 20;
+    /** The orientation sits in the first directory; a longer EXIF chunk is read only this far. */
+    private static final long MAX_EXIF_BYTES = 1 << 20;
+
     private WebpHeader() {
     }
 
-    static Header read(byte[] data) {
+    static Header read(MemorySegment data) {
         Bytes b = new Bytes(data, "WebP");
         long riffEnd = 8 + b.u32le(4);
-        if (riffEnd > data.length) {
+        if (riffEnd > b.length()) {
             throw b.truncated();
         }
-        int at = 12;
+        long at = 12;
         int width = 0;
         int height = 0;
         int frames = 0;
@@ -27,9 +32,9 @@ final class WebpHeader {
         int orientation = 1;
         byte[] icc = null;
         while (at + 8 <= riffEnd) {
-            String fourcc = new String(data, at, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+            String fourcc = b.ascii(at, 4);
             long size = b.u32le(at + 4);
-            int body = at + 8;
+            long body = at + 8;
             b.need(body, size);
             switch (fourcc) {
                 case "VP8X" -> {
@@ -62,11 +67,14 @@ final class WebpHeader {
                 }
                 case "ALPH" -> alpha = true;
                 case "ANMF" -> frames++;
-                case "ICCP" -> icc = b.slice(body, (int) size);
-                case "EXIF" -> orientation = ExifOrientation.fromExif(data, body, (int) size);
+                case "ICCP" -> icc = size <= MAX_ICC_BYTES ? b.slice(body, (int) size) : null;
+                case "EXIF" -> {
+                    int len = (int) Math.min(size, MAX_EXIF_BYTES);
+                    orientation = ExifOrientation.fromExif(b.slice(body, len), 0, len);
+                }
                 default -> { }
             }
-            at = (int) (body + size + (size & 1));
+            at = body + size + (size & 1);
         }
         if (width <= 0 || height <= 0 || frames == 0) {
             throw b.damaged("it has no image bitstream");

@@ -1,0 +1,127 @@
+package io.imagescaler.cdk;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Size;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.RuleProps;
+import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.FunctionProps;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.Tracing;
+import software.amazon.awscdk.services.lambda.eventsources.S3EventSourceProps;
+import software.amazon.awscdk.services.lambda.eventsources.S3EventSourceV2;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.LogGroupProps;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.s3.EventType;
+import software.amazon.awscdk.services.s3.NotificationKeyFilter;
+import software.constructs.Construct;
+
+/**
+ * Processing of large uploads: the same handler code as the API function, in a second function
+ * configured for the job. The API function is capped at 29 s (API Gateway's limit) and needs no disk;
+ * processing a multi-GB upload streams it to /tmp and may take minutes, so this one gets Lambda's
+ * maximum timeout (15 min) and ephemeral storage (10 GB). It receives the S3 ObjectCreated event of
+ * every completed multipart upload under {@code incoming/} and, from an EventBridge rule, the scheduled
+ * event that runs the sweeper for uploads whose event was lost.
+ */
+public final class UploadProcessing extends Construct {
+    /** Lambda's maximum /tmp; the object and the OpenCV natives unpacked there must fit. */
+    public static final int EPHEMERAL_STORAGE_MIB = 10240;
+    /** Largest upload accepted: what fits in {@link #EPHEMERAL_STORAGE_MIB} with room for the natives. */
+    public static final long MAX_LARGE_UPLOAD_BYTES = 8L * 1024 * 1024 * 1024;
+    public static final int TIMEOUT_SECONDS = 900;
+    public static final Duration SWEEP_EVERY = Duration.minutes(10);
+    /** Longer than {@link #TIMEOUT_SECONDS}: a sweep never overlaps a live processing of the same image. */
+    public static final int SWEEP_AFTER_SECONDS = 1200;
+
+    private final Function function;
+    private final Rule sweeper;
+
+    /** What both functions need to agree on (the API function validates what this one enforces). */
+    static Map<String, String> sharedEnvironment(DeploymentSettings settings) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("MAX_LARGE_UPLOAD_BYTES", Long.toString(MAX_LARGE_UPLOAD_BYTES));
+        settings.mailFrom().ifPresent(m -> env.put("MAIL_FROM", m));
+        return env;
+    }
+
+    public UploadProcessing(Construct scope, String id, DeploymentSettings settings, Storage storage,
+                            ImageApi api) {
+        super(scope, id);
+        Map<String, String> env = new LinkedHashMap<>(api.environment());
+        env.put("PROCESSING_DIR", "/tmp/uploads");
+        env.put("SWEEP_AFTER_SECONDS", Integer.toString(SWEEP_AFTER_SECONDS));
+
+        function = new Function(this, "Processor", FunctionProps.builder()
+                .description("image-scaler: processes completed large uploads; sweeps lost completions")
+                .runtime(Runtime.JAVA_25)
+                .architecture(Architecture.X86_64)
+                .handler(ImageApi.HANDLER)
+                .code(Code.fromAsset(settings.handlerAsset().toString()))
+                .memorySize(settings.handlerMemoryMb())
+                .timeout(Duration.seconds(TIMEOUT_SECONDS))
+                .ephemeralStorageSize(Size.mebibytes(EPHEMERAL_STORAGE_MIB))
+                // one large upload at a time per environment; a burst of uploads gets more environments
+                .tracing(Tracing.ACTIVE)
+                .environment(env)
+                .logGroup(new LogGroup(this, "ProcessorLogs", LogGroupProps.builder()
+                        .retention(RetentionDays.ONE_MONTH).build()))
+                .build());
+        grantLeastPrivilege(settings, storage);
+        // webhooks are signed and sent from here
+        function.addToRolePolicy(Allow.statement(List.of("secretsmanager:GetSecretValue"),
+                List.of(api.webhookSecret().getSecretArn())));
+
+        function.addEventSource(new S3EventSourceV2(storage.originals(), S3EventSourceProps.builder()
+                .events(List.of(EventType.OBJECT_CREATED_COMPLETE_MULTIPART_UPLOAD))
+                .filters(List.of(NotificationKeyFilter.builder().prefix("incoming/").build()))
+                .build()));
+
+        sweeper = new Rule(this, "Sweeper", RuleProps.builder()
+                .description("image-scaler: finish large uploads whose ObjectCreated event was lost")
+                .schedule(Schedule.rate(SWEEP_EVERY))
+                .targets(List.of(new LambdaFunction(function)))
+                .build());
+    }
+
+    private void grantLeastPrivilege(DeploymentSettings settings, Storage storage) {
+        String originals = storage.originals().getBucketArn();
+        // read the upload; copy it (server side) to originals/ or quarantine/; write a blurred master
+        function.addToRolePolicy(Allow.statement(
+                List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
+                List.of(originals + "/originals/*", originals + "/incoming/*", originals + "/quarantine/*")));
+        // uploads above 5 GB are copied part by part (UploadPartCopy), which may have to be abandoned
+        function.addToRolePolicy(Allow.statement(
+                List.of("s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"),
+                List.of(originals + "/originals/*", originals + "/quarantine/*", originals + "/incoming/*")));
+        String table = storage.records().getTableArn();
+        // Scan: the sweeper's work list (a few times an hour, off the request path)
+        function.addToRolePolicy(Allow.statement(
+                List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                        "dynamodb:Scan"),
+                List.of(table)));
+        // DetectModerationLabels has no resource-level permissions
+        function.addToRolePolicy(Allow.statement(List.of("rekognition:DetectModerationLabels"), List.of("*")));
+        settings.mailFrom().ifPresent(from -> function.addToRolePolicy(Allow.statement(
+                List.of("ses:SendEmail"),
+                List.of(Stack.of(this).formatArn(software.amazon.awscdk.ArnComponents.builder()
+                        .service("ses").resource("identity").resourceName(from).build())))));
+    }
+
+    public Function function() {
+        return function;
+    }
+
+    public Rule sweeper() {
+        return sweeper;
+    }
+}
