@@ -31,7 +31,9 @@ class FileSourceTest {
         int checked = 0;
         for (Path fixture : fixtures) {
             byte[] bytes = TestImages.read(fixture);
-            Path file = Files.copy(fixture, dir.resolve(fixture.getFileName()));
+            // in-repo and ../shared fixtures share some names
+            Path file = Files.copy(fixture, dir.resolve(checked + "-" + fixture.getFileName()),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             SourceInfo fromMemory;
             try {
                 fromMemory = engine.probe(bytes, Limits.DEFAULT);
