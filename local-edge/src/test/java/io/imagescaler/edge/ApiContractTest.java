@@ -234,7 +234,8 @@ class ApiContractTest {
         expectProblem(check("POST", UPLOADS, post("/v1/uploads", start, null, Map.of())), "unauthorized");
         expectProblem(check("POST", UPLOADS, post("/v1/uploads", "{\"bytes\":0}", userToken, Map.of())),
                 "invalid-request");
-        expectProblem(check("POST", UPLOADS, post("/v1/uploads", "{\"bytes\":" + (2L << 30) + "}", userToken,
+        expectProblem(check("POST", UPLOADS, post("/v1/uploads", "{\"bytes\":"
+                + (io.imagescaler.handler.config.HandlerConfig.DEFAULT_MAX_LARGE_UPLOAD_BYTES + 1) + "}", userToken,
                 Map.of())), "payload-too-large");
 
         String meta = "/v1/images/{id}/metadata";
