@@ -2,13 +2,16 @@ package io.imagescaler.handler.transform;
 
 import org.bytedeco.opencv.opencv_core.Scalar;
 
-/** The {@code bg_} colour: RRGGBB or RRGGBBAA hex; absent means white for JPEG, transparent otherwise. */
-record Background(int r, int g, int b, int a) {
+/**
+ * The {@code bg_} colour: RRGGBB or RRGGBBAA hex; absent means white for JPEG, transparent otherwise.
+ * Shared by both engines.
+ */
+public record Background(int r, int g, int b, int a) {
 
     static final Background WHITE = new Background(255, 255, 255, 255);
     static final Background TRANSPARENT = new Background(0, 0, 0, 0);
 
-    static Background of(String hex, boolean outputKeepsAlpha) {
+    public static Background of(String hex, boolean outputKeepsAlpha) {
         if (hex == null) {
             return outputKeepsAlpha ? TRANSPARENT : WHITE;
         }
@@ -19,10 +22,11 @@ record Background(int r, int g, int b, int a) {
         return new Background(r, g, b, outputKeepsAlpha ? a : 255);
     }
 
-    boolean opaque() {
+    public boolean opaque() {
         return a == 255;
     }
 
+    /** OpenCV's channel order. */
     Scalar bgra() {
         return new Scalar(b, g, r, a);
     }

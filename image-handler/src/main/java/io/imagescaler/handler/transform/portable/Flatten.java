@@ -1,5 +1,7 @@
 package io.imagescaler.handler.transform.portable;
 
+import io.imagescaler.handler.transform.Background;
+
 /**
  * Composites transparent pixels over the background when the output cannot carry alpha (JPEG, GIF) or
  * an opaque {@code bg_} colour was asked for: out = colour * a + background * (1 - a).

@@ -1,5 +1,7 @@
 package io.imagescaler.handler.transform.portable;
 
+import io.imagescaler.handler.transform.Background;
+
 /** Centres the resized image on the canvas ({@code contain}), filling with the background colour. */
 final class Pad implements Step {
 
@@ -20,7 +22,7 @@ final class Pad implements Step {
         // A see-through background gives an opaque image an alpha channel, as the native step does.
         boolean alpha = p.alpha() || !bg.opaque();
         int[] out = new int[cw * ch];
-        java.util.Arrays.fill(out, bg.argb());
+        java.util.Arrays.fill(out, Pixels.pack(bg.a(), bg.r(), bg.g(), bg.b()));
         int left = (cw - p.width()) / 2;
         int top = (ch - p.height()) / 2;
         for (int row = 0; row < p.height(); row++) {
