@@ -3,12 +3,7 @@ package io.imagescaler.handler.transform;
 import io.imagescaler.handler.transform.portable.PortablePipeline;
 import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.TransformSpec;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,19 +87,17 @@ public final class EngineSelection {
         return pipeline;
     }
 
+    /**
+     * A 16x16 RGBA gradient PNG, as bytes: drawing and encoding it with AWT and ImageIO would load both
+     * at every start only to test the natives.
+     */
+    private static final String SAMPLE_PNG = "iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAYAAAAf8/9hAAABJ0lEQVR42hXMwYBFIQAAwIfwEUIIIYQQ"
+            + "QgghhBBCCCGEEELIYHc6zHW+72t/PwKRRKZQaXQGk8XmcPm+n4BAJJEpVBqdwWSxOdzfC4KAQCSRKVQancFksTnc8IIoIBBJZAqVRmcw"
+            + "WWwON74gCQhEEplCpdEZTBabw00vyAICkUSmUGl0BpPF5nDzC4qAQCSRKVQancFksTnc8oIqIBBJZAqVRmcwWWwOt76gCQhEEplCpdEZ"
+            + "TBabw20v6AICkUSmUGl0BpPF5nD7C4aAQCSRKVQancFksTnc8YIpIBBJZAqVRmcwWWwOd75gCQhEEplCpdEZTBabw10v2AICkUSmUGl0"
+            + "BpPF5nD3C46AQCSRKVQancFksTnc84IrIBBJZAqVRmcwWWwOl39OS28fFvYVWwAAAABJRU5ErkJggg==";
+
     private static byte[] sample() {
-        BufferedImage img = new BufferedImage(16, 16, BufferedImage.TYPE_INT_ARGB);
-        for (int y = 0; y < 16; y++) {
-            for (int x = 0; x < 16; x++) {
-                img.setRGB(x, y, 0xff000000 | x << 20 | y << 12 | 0x80);
-            }
-        }
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(img, "png", out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return java.util.Base64.getDecoder().decode(SAMPLE_PNG);
     }
 }
