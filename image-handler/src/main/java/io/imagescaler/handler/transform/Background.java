@@ -22,6 +22,14 @@ public record Background(int r, int g, int b, int a) {
         return new Background(r, g, b, outputKeepsAlpha ? a : 255);
     }
 
+    /**
+     * Whether transparent pixels are composited over the background: always when the output cannot
+     * carry alpha, otherwise only when an opaque {@code bg_} colour was asked for.
+     */
+    public static boolean replacesAlpha(String hex, boolean outputKeepsAlpha) {
+        return !outputKeepsAlpha || (hex != null && of(hex, true).opaque());
+    }
+
     public boolean opaque() {
         return a == 255;
     }

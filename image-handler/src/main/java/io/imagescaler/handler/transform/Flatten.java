@@ -28,10 +28,10 @@ final class Flatten implements Step {
         if (!job.hasAlpha()) {
             return;
         }
-        Background bg = Background.of(job.spec.background(), job.outputKeepsAlpha());
-        if (job.outputKeepsAlpha() && !(job.spec.background() != null && bg.opaque())) {
+        if (!Background.replacesAlpha(job.spec.background(), job.outputKeepsAlpha())) {
             return;
         }
+        Background bg = Background.of(job.spec.background(), job.outputKeepsAlpha());
         MatVector planes = new MatVector();
         split(job.pixels, planes);
         Mat alpha = new Mat();

@@ -5,7 +5,6 @@ import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.TransformSpec;
 import java.nio.file.Path;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Rect;
 
 /**
  * The state of one render as it moves through the steps: what was asked, what the header said, the
@@ -26,8 +25,8 @@ final class RenderJob {
     boolean colourManaged;
     Mat pixels;
     byte[] encoded;
-    /** The window {@link Crop} cut; the frames of an animation after the first reuse it. */
-    Rect cropWindow;
+    /** The window {@link Crop} cut (null: nothing to cut); the frames of an animation after the first reuse it. */
+    CropWindow cropWindow;
 
     RenderJob(byte[] source, Path file, Header header, TransformSpec spec, ImageFormat format, Limits limits,
               Geometry geometry) {

@@ -18,10 +18,10 @@ final class Flatten implements Step {
         if (!job.hasAlpha()) {
             return;
         }
-        Background bg = Background.of(job.spec.background(), job.outputKeepsAlpha());
-        if (job.outputKeepsAlpha() && !(job.spec.background() != null && bg.opaque())) {
+        if (!Background.replacesAlpha(job.spec.background(), job.outputKeepsAlpha())) {
             return;
         }
+        Background bg = Background.of(job.spec.background(), job.outputKeepsAlpha());
         Pixels p = job.pixels;
         int[] src = p.argb();
         int[] out = new int[src.length];
