@@ -1,7 +1,5 @@
 package io.imagescaler.handler.transform;
 
-import org.bytedeco.opencv.opencv_core.Scalar;
-
 /**
  * The {@code bg_} colour: RRGGBB or RRGGBBAA hex; absent means white for JPEG, transparent otherwise.
  * Shared by both engines.
@@ -34,8 +32,4 @@ public record Background(int r, int g, int b, int a) {
         return a == 255;
     }
 
-    /** OpenCV's channel order. */
-    Scalar bgra() {
-        return new Scalar(b, g, r, a);
-    }
 }

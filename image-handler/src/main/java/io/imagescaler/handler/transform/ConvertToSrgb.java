@@ -1,18 +1,10 @@
 package io.imagescaler.handler.transform;
 
-import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
-import static org.bytedeco.opencv.global.opencv_core.merge;
-import static org.bytedeco.opencv.global.opencv_core.split;
-
-import java.awt.color.ColorSpace;
-import java.util.Optional;
-import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.MatVector;
-
 /**
- * Converts the pixels from the embedded ICC profile (Adobe RGB, Display P3, ProPhoto ...) to sRGB with
- * the JDK's colour management ({@link SrgbConversion}), after shrink on load: the small image is
- * converted, not the big one. sRGB, damaged and non-RGB profiles are left alone.
+ * Brings the pixels to 8-bit sRGB, after shrink on load (the small image is converted, not the big
+ * one), and only when there is something to do: an embedded profile that is not sRGB (Adobe RGB,
+ * Display P3, ProPhoto, any CMYK one), CMYK without a profile (a default CMYK profile), 16-bit samples.
+ * 8-bit sRGB or untagged RGB and grey pass untouched: no colour transform for what is already sRGB.
  */
 final class ConvertToSrgb implements Step {
 
@@ -23,31 +15,13 @@ final class ConvertToSrgb implements Step {
 
     @Override
     public void apply(RenderJob job) {
-        Optional<ColorSpace> from = job.colourManaged ? Optional.empty()
-                : SrgbConversion.sourceOf(job.header.iccProfile());
-        if (from.isEmpty()) {
-            return;
+        Canvas c = job.canvas;
+        Canvas.Storage storage = c.storage();
+        byte[] icc = c.iccProfile();
+        if (storage == Canvas.Storage.CMYK || (icc != null && SrgbConversion.needsConversion(icc))) {
+            job.canvas = c.toSrgb(Canvas.From.PROFILE);
+        } else if (storage != Canvas.Storage.SRGB8 && storage != Canvas.Storage.GREY8) {
+            job.canvas = c.toSrgb(Canvas.From.DEPTH);
         }
-        Mat bgr = job.pixels;
-        Mat alpha = null;
-        if (job.hasAlpha()) {
-            MatVector planes = new MatVector();
-            split(job.pixels, planes);
-            bgr = new Mat();
-            merge(new MatVector(planes.get(0), planes.get(1), planes.get(2)), bgr);
-            alpha = planes.get(3);
-        }
-        byte[] converted = SrgbConversion.toSrgb(ImageIoDecoder.bytesOf(bgr), bgr.cols(), bgr.rows(), from.get(), true);
-        Mat out = new Mat(bgr.rows(), bgr.cols(), CV_8UC3);
-        out.data().put(converted);
-        if (alpha != null) {
-            MatVector planes = new MatVector();
-            split(out, planes);
-            Mat withAlpha = new Mat();
-            merge(new MatVector(planes.get(0), planes.get(1), planes.get(2), alpha), withAlpha);
-            out = withAlpha;
-        }
-        job.pixels = out;
-        job.colourManaged = true;
     }
 }

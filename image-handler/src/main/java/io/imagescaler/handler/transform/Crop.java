@@ -1,10 +1,8 @@
 package io.imagescaler.handler.transform;
 
-import org.bytedeco.opencv.opencv_core.Rect;
-
 /**
  * Cuts the resized image down to the canvas ({@code cover}), anchored at a compass point, a focal
- * point, or the most detailed window ({@code pos_smart}, see {@link Attention}).
+ * point, or the most interesting window ({@code pos_smart}: the backend's attention measure).
  */
 final class Crop implements Step {
 
@@ -15,14 +13,13 @@ final class Crop implements Step {
 
     @Override
     public void apply(RenderJob job) {
+        Canvas c = job.canvas;
         if (job.cropWindow == null) {
-            job.cropWindow = CropWindow.of(job.spec.position(), job.width(), job.height(),
-                    job.geometry.canvasWidth(), job.geometry.canvasHeight(),
-                    (cw, ch) -> Attention.bestWindow(job.pixels, cw, ch));
+            job.cropWindow = CropWindow.of(job.spec.position(), c.width(), c.height(),
+                    job.geometry.canvasWidth(), job.geometry.canvasHeight(), c::mostInteresting);
         }
-        CropWindow at = job.cropWindow;
-        if (at != null) {
-            job.pixels = job.pixels.apply(new Rect(at.x(), at.y(), at.width(), at.height())).clone();
+        if (job.cropWindow != null) {
+            job.canvas = c.crop(job.cropWindow);
         }
     }
 }

@@ -1,23 +1,26 @@
 package io.imagescaler.handler.transform;
 
-import io.imagescaler.handler.transform.portable.PortablePipeline;
+import io.imagescaler.handler.transform.portable.JavaBackend;
+import io.imagescaler.handler.transform.vips.VipsBackend;
 import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.TransformSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that decides which {@link TransformEngine} serves: the native {@link Pipeline} when the
- * OpenCV natives load and work here, else the pure-Java {@link PortablePipeline}, which serves every
- * request too, slower (and WebP lossless). Natives can fail on an unsupported architecture, a libc they
- * were not built for, or an extraction directory that cannot be written; {@code auto} finds out by
- * rendering a small image to every native output format, once, at start.
+ * The one place that decides which {@link Backend} the {@link Pipeline} runs on: libvips when it loads
+ * and renders here, else, off Lambda, the pure-Java fallback. {@code auto} finds out by rendering a
+ * small image to every format the library writes, once, at start (SnapStart takes the snapshot after
+ * that, so a restored function renders without loading anything). On Lambda a fallback is an error,
+ * not a mode: the function fails its init unless {@code IMAGE_ENGINE=java} asks for it on purpose.
  */
 public final class EngineSelection {
     private static final Logger LOG = LoggerFactory.getLogger(EngineSelection.class);
 
-    /** {@code IMAGE_ENGINE}: native (fail at start without the natives), java, or auto (the default). */
+    /** {@code IMAGE_ENGINE}: native (fail at start without libvips), java, or auto (the default). */
     public enum Choice {
         NATIVE, JAVA, AUTO;
 
@@ -37,14 +40,14 @@ public final class EngineSelection {
     private EngineSelection() {
     }
 
-    /** The engine that serves, and the one line that says which and why. */
-    public record Selected(TransformEngine engine, String why) {
+    /** The engine that serves, the short name logs and metrics carry, and the one line that says why. */
+    public record Selected(Pipeline engine, String name, String why) {
     }
 
-    /** Selects the engine and logs why (a warning when the natives were wanted but do not work). */
-    public static TransformEngine select(Choice choice) {
-        Selected selected = choose(choice);
-        if (selected.engine() instanceof PortablePipeline && choice == Choice.AUTO) {
+    /** Selects the engine and logs why (a warning when libvips was wanted but does not work). */
+    public static Pipeline select(Choice choice) {
+        Selected selected = choose(choice, System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null);
+        if (!selected.engine().backend().finalOutput() && choice == Choice.AUTO) {
             LOG.warn(selected.why());
         } else {
             LOG.info(selected.why());
@@ -52,39 +55,77 @@ public final class EngineSelection {
         return selected.engine();
     }
 
-    public static Selected choose(Choice choice) {
+    /**
+     * @param onLambda whether a fallback would be an error rather than a degraded mode
+     */
+    public static Selected choose(Choice choice, boolean onLambda) {
         if (choice == Choice.JAVA) {
-            TransformEngine engine = new PortablePipeline();
-            return new Selected(engine, "transform engine: the " + engine + " (IMAGE_ENGINE=java)");
+            Pipeline engine = new Pipeline(new JavaBackend());
+            return new Selected(engine, "java", "transform engine: the " + engine + " (IMAGE_ENGINE=java)");
         }
         try {
-            return new Selected(workingNative(), "transform engine: native (OpenCV with libjpeg-turbo, libpng, libwebp)");
+            VipsBackend vips = new VipsBackend();
+            Pipeline engine = working(new Pipeline(vips));
+            return new Selected(engine, "libvips", "transform engine: " + vips.name() + " from " + vips.origin());
         } catch (LinkageError | RuntimeException e) {
-            // LinkageError: UnsatisfiedLinkError / NoClassDefFoundError / ExceptionInInitializerError
-            // from the natives' loader; RuntimeException: a codec that loaded but does not work.
-            String why = e.getClass().getSimpleName() + ": " + e.getMessage();
-            if (choice == Choice.NATIVE) {
-                throw new IllegalStateException("IMAGE_ENGINE=native, but the OpenCV natives do not work here ("
-                        + why + ")", e);
+            // LinkageError: UnsatisfiedLinkError / ExceptionInInitializerError from loading the library;
+            // RuntimeException: no library for this platform, or an encoder that loaded but does not work.
+            Throwable cause = e instanceof ExceptionInInitializerError && e.getCause() != null ? e.getCause() : e;
+            String why = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+            if (choice == Choice.NATIVE || onLambda) {
+                throw new IllegalStateException("libvips does not work here (" + why + "); "
+                        + (onLambda ? "on Lambda the pure-Java fallback is used only when IMAGE_ENGINE=java says so"
+                        : "IMAGE_ENGINE=native refuses the fallback"), e);
             }
-            TransformEngine engine = new PortablePipeline();
-            return new Selected(engine, "transform engine: the OpenCV natives do not work here (" + why
-                    + "); falling back to the " + engine + ": every request is served, slower, and WebP is lossless");
+            Pipeline engine = new Pipeline(new JavaBackend());
+            return new Selected(engine, "java", "transform engine: libvips does not work here (" + why
+                    + "); falling back to the " + engine + ": slower, no AVIF or animation, output not cached for long");
         }
     }
 
-    /** The native pipeline, after it rendered a small image to JPEG, PNG and WebP (loading every native library). */
-    static TransformEngine workingNative() {
-        Pipeline pipeline = new Pipeline();
-        byte[] png = sample();
-        SourceInfo info = pipeline.probe(png, Limits.DEFAULT);
-        for (ImageFormat format : new ImageFormat[] {ImageFormat.JPG, ImageFormat.PNG, ImageFormat.WEBP}) {
-            Rendered out = pipeline.render(png, info, TransformSpec.parse("w_8"), format, Limits.DEFAULT);
-            if (out.bytes() == null || out.bytes().length == 0) {
-                throw new IllegalStateException("the native " + format.extension() + " encoder wrote nothing");
-            }
-        }
+    /** The pipeline, after it rendered a small image to every format its backend writes. */
+    static Pipeline working(Pipeline pipeline) {
+        selfTest(pipeline, sample(), "w_8");
         return pipeline;
+    }
+
+    /** Renders {@code source} to every output format; returns one line per format, or throws. */
+    static String selfTest(Pipeline pipeline, byte[] source, String transform) {
+        StringBuilder report = new StringBuilder();
+        SourceInfo info = pipeline.probe(source, Limits.DEFAULT);
+        for (ImageFormat format : ImageFormat.values()) {
+            if (!pipeline.backend().encodes().contains(format)) {
+                continue;
+            }
+            Rendered out = pipeline.render(source, info, TransformSpec.parse(transform), format, Limits.DEFAULT);
+            if (out.bytes() == null || out.bytes().length == 0) {
+                throw new IllegalStateException("the " + format.extension() + " encoder wrote nothing");
+            }
+            report.append(String.format(Locale.ROOT, "%s %dx%d %d bytes%n", format.extension(), out.width(),
+                    out.height(), out.bytes().length));
+        }
+        return report.toString();
+    }
+
+    /**
+     * The engine self-test as a program, for checking a package on a target OS:
+     * {@code java -cp image-handler-lambda.jar io.imagescaler.handler.transform.EngineSelection PHOTO}
+     * renders the photo to every format on libvips (never the fallback) and exits 0, or prints why not
+     * and exits 1.
+     */
+    public static void main(String[] args) throws Exception {
+        try {
+            VipsBackend vips = new VipsBackend();
+            Pipeline pipeline = new Pipeline(vips);
+            byte[] photo = args.length > 0 ? Files.readAllBytes(Path.of(args[0])) : sample();
+            System.out.println("engine: " + vips.name() + " from " + vips.origin());
+            System.out.print(selfTest(pipeline, photo, args.length > 1 ? args[1] : "w_400"));
+            System.out.println("self-test passed");
+        } catch (Throwable t) {
+            System.out.println("self-test FAILED: " + t);
+            t.printStackTrace(System.out);
+            System.exit(1);
+        }
     }
 
     /**

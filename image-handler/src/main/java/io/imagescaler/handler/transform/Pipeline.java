@@ -1,31 +1,31 @@
 package io.imagescaler.handler.transform;
 
 import io.imagescaler.handler.transform.probe.Header;
+import io.imagescaler.handler.transform.vips.VipsBackend;
 import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.TransformSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.opencv.opencv_core.Mat;
+import java.util.function.Supplier;
 
 /**
- * The transform engine: the header is read and every limit checked before a pixel is decoded, then
- * the steps below run in this order, each in its own file: decode, the pixel steps, encode (an
- * animation kept animated decodes and encodes all its frames instead, see {@link Animation}). Native pixel buffers live in a scope that
- * is freed when the render ends, so memory per request is bounded by the source bytes, the decoded
- * (already shrunk) image and a few working copies of the output size.
+ * The transform engine, written once for every {@link Backend}: the header is read and every limit
+ * checked before a pixel is decoded, then the steps below run in this order, each in its own file:
+ * decode (shrink on load), the pixel steps, encode. An animation kept animated runs the pixel steps
+ * on every frame. On libvips the steps only describe the work; the pixels are computed, in one pass
+ * through the whole chain, when the encoder pulls them, so most of a render's time shows as "encode".
  */
 public final class Pipeline implements TransformEngine {
 
     private static final Step DECODE = new ShrinkOnLoad();
 
-    /** Everything between decoding and encoding; each frame of an {@link Animation} goes through it. */
+    /** Everything between decoding and encoding; each frame of an animation goes through it. */
     private static final List<Step> PIXEL_STEPS = List.of(
             new ConvertToSrgb(),
-            new Orient(),
             new Resize(),
+            new Orient(),
             new Crop(),
             new Pad(),
             new RotateAndFlip(),
@@ -34,13 +34,25 @@ public final class Pipeline implements TransformEngine {
             new Grayscale(),
             new Flatten());
 
-    private static final Encode ENCODE = new Encode();
+    private static final Step ENCODE = new Encode();
 
-    /**
-     * The pixel steps as the stages that Server-Timing and the trace report: consecutive steps that
-     * share a stage name (orient, resize, crop, pad, rotate are all "resize") run as one timed stage.
-     */
+    /** Consecutive steps that share a stage name run as one timed stage (Server-Timing, trace spans). */
     private static final List<Map.Entry<String, List<Step>>> PIXEL_STAGES = stages(PIXEL_STEPS);
+
+    private final Backend backend;
+
+    /** The engine on libvips. */
+    public Pipeline() {
+        this(new VipsBackend());
+    }
+
+    public Pipeline(Backend backend) {
+        this.backend = backend;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
 
     @Override
     public SourceInfo probe(byte[] source, Limits limits) {
@@ -62,18 +74,16 @@ public final class Pipeline implements TransformEngine {
         return run(null, file, () -> HeaderCheck.read(file, limits), spec, format, limits);
     }
 
-    private static Rendered run(byte[] source, Path file, java.util.function.Supplier<Header> checkedHeader,
-                                TransformSpec spec, ImageFormat format, Limits limits) {
-        StageTimings timings = new StageTimings();
-        RenderJob job = timings.time("probe", () -> {
-            Header header = checkedHeader.get();
-            Geometry geometry = Geometry.plan(header.info().displayWidth(), header.info().displayHeight(), spec,
-                    limits);
-            return new RenderJob(source, file, header, spec, format, limits, geometry);
-        });
-        job.timings.addAll(timings);
-        try (PointerScope scope = new PointerScope()) {
-            if (job.source != null && Animation.wanted(job)) {
+    private Rendered run(byte[] source, Path file, Supplier<Header> checkedHeader, TransformSpec spec,
+                         ImageFormat format, Limits limits) {
+        Encode.checkAvailable(backend, format);
+        StageTimings probeTime = new StageTimings();
+        Header header = probeTime.time("probe", checkedHeader);
+        Geometry geometry = Geometry.plan(header.info().displayWidth(), header.info().displayHeight(), spec, limits);
+        try (Backend.Session session = backend.session()) {
+            RenderJob job = new RenderJob(source, file, header, spec, format, limits, geometry, backend, session);
+            job.timings.addAll(probeTime);
+            if (Animation.wanted(job)) {
                 renderAnimation(job);
             } else {
                 job.timings.time(DECODE.stage(), () -> DECODE.apply(job));
@@ -82,28 +92,30 @@ public final class Pipeline implements TransformEngine {
                 }
                 job.timings.time(ENCODE.stage(), () -> ENCODE.apply(job));
             }
-            return new Rendered(job.encoded, format, job.width(), job.height(), job.timings);
+            return new Rendered(job.encoded, format, job.canvas.width(), job.canvas.height(), job.timings,
+                    backend.finalOutput());
         }
     }
 
     /**
-     * Every frame through the pixel steps, with one crop window for all (a smart crop must not jump).
-     * The frames' steps are timed together as one "frames" stage: a span per step and frame would
-     * flood the trace.
+     * Every frame through the pixel steps, with one crop window for all. The frames' steps are timed
+     * together as one "frames" stage: a span per step and frame would flood the trace.
      */
     private static void renderAnimation(RenderJob job) {
-        Animation animation = job.timings.time(DECODE.stage(), () -> Animation.decode(job.source));
-        List<Mat> rendered = new ArrayList<>();
+        Backend.Loaded loaded = job.timings.time(DECODE.stage(), () -> job.backend.load(job.session, job.source,
+                job.file, job.header, 1, true));
+        List<Canvas> rendered = new ArrayList<>();
         job.timings.time("frames", () -> {
-            for (Mat frame : animation.frames()) {
+            for (Canvas frame : loaded.frames()) {
                 RenderJob frameJob = job.forFrame(frame);
                 PIXEL_STEPS.forEach(step -> step.apply(frameJob));
                 job.cropWindow = frameJob.cropWindow;
-                rendered.add(frameJob.pixels);
+                rendered.add(frameJob.canvas);
             }
         });
-        job.pixels = rendered.getFirst();
-        job.encoded = job.timings.time(ENCODE.stage(), () -> animation.encode(rendered, job.format, ENCODE.quality(job)));
+        job.canvas = rendered.getFirst();
+        job.encoded = job.timings.time(ENCODE.stage(), () -> job.backend.encodeAnimation(rendered, loaded.delays(),
+                loaded.loops(), job.format, Encode.quality(job)));
     }
 
     private static List<Map.Entry<String, List<Step>>> stages(List<Step> steps) {
@@ -117,4 +129,8 @@ public final class Pipeline implements TransformEngine {
         return stages.stream().map(e -> Map.entry(e.getKey(), List.copyOf(e.getValue()))).toList();
     }
 
+    @Override
+    public String toString() {
+        return backend.name();
+    }
 }

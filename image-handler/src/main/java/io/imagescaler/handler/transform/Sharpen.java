@@ -1,10 +1,6 @@
 package io.imagescaler.handler.transform;
 
-import static org.bytedeco.opencv.global.opencv_core.addWeighted;
-
-import org.bytedeco.opencv.opencv_core.Mat;
-
-/** Unsharp mask (sigma 1 px) with the {@code sharpen_} amount: out = img + amount * (img - blurred). */
+/** Unsharp mask (about one pixel) with the {@code sharpen_} amount. */
 final class Sharpen implements Step {
 
     @Override
@@ -14,13 +10,8 @@ final class Sharpen implements Step {
 
     @Override
     public void apply(RenderJob job) {
-        double amount = job.spec.sharpen();
-        if (amount <= 0) {
-            return;
+        if (job.spec.sharpen() > 0) {
+            job.canvas = job.canvas.sharpen(job.spec.sharpen());
         }
-        Mat blurred = Blur.blur(job.pixels, 1.0);
-        Mat out = new Mat();
-        addWeighted(job.pixels, 1 + amount, blurred, -amount, 0, out);
-        job.pixels = out;
     }
 }

@@ -6,6 +6,7 @@ public enum SourceFormat {
     PNG("image/png"),
     GIF("image/gif"),
     WEBP("image/webp"),
+    AVIF("image/avif"),
     TIFF("image/tiff"),
     BMP("image/bmp");
 

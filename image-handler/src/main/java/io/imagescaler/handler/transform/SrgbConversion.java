@@ -49,6 +49,33 @@ public final class SrgbConversion {
     }
 
     /**
+     * Whether an embedded profile asks for a conversion: an RGB profile that does not describe itself as
+     * sRGB. Read from the profile's header and 'desc' tag alone (no colour-management classes loaded),
+     * the same rule as {@link #sourceOf}: damaged, grey or sRGB profiles ask for nothing.
+     */
+    public static boolean needsConversion(byte[] icc) {
+        if (icc == null || icc.length < 132 || !new String(icc, 16, 4, StandardCharsets.ISO_8859_1).equals("RGB ")) {
+            return false;
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(icc);
+        long tags = Integer.toUnsignedLong(b.getInt(128));
+        for (long i = 0; i < tags && 132 + 12 * (i + 1) <= icc.length; i++) {
+            int entry = (int) (132 + 12 * i);
+            if (b.getInt(entry) == 0x64657363) { // 'desc'
+                long offset = Integer.toUnsignedLong(b.getInt(entry + 4));
+                long size = Integer.toUnsignedLong(b.getInt(entry + 8));
+                if (offset + size > icc.length) {
+                    return false;
+                }
+                String ascii = new String(icc, (int) offset, (int) size, StandardCharsets.ISO_8859_1);
+                String utf16 = new String(icc, (int) offset, (int) size, StandardCharsets.UTF_16BE);
+                return !ascii.contains("sRGB") && !utf16.contains("sRGB");
+            }
+        }
+        return true;
+    }
+
+    /**
      * Converts {@code width x height} interleaved 3-byte samples from {@code from} to sRGB, in a new
      * array of the same layout; {@code bgr} says the byte order (OpenCV's) instead of RGB.
      */

@@ -18,7 +18,7 @@ final class Attention {
         int[] grey = new int[w * h];
         int[] src = p.argb();
         for (int i = 0; i < grey.length; i++) {
-            grey[i] = Grayscale.luma(src[i]);
+            grey[i] = Pixels.luma(src[i]);
         }
         double[] columns = new double[w];
         double[] rows = new double[h];

@@ -5,20 +5,11 @@ package io.imagescaler.handler.transform.portable;
  * (size round(6 sigma + 1), odd), separable, borders reflected (BORDER_REFLECT_101), every channel
  * including alpha, as the native step.
  */
-final class Blur implements Step {
+final class Blur {
 
-    @Override
-    public String stage() {
-        return "effects";
+    private Blur() {
     }
 
-    @Override
-    public void apply(RenderJob job) {
-        if (job.spec.blur() <= 0) {
-            return;
-        }
-        job.pixels = blur(job.pixels, job.spec.blur());
-    }
 
     /** The blurred image's channels as floats (ARGB order, 4 per pixel), before rounding. */
     static float[] blurred(Pixels p, double sigma) {

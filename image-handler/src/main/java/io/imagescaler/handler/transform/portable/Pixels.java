@@ -46,4 +46,9 @@ record Pixels(int width, int height, int[] argb, boolean alpha) {
         long r = Math.round(v);
         return r < 0 ? 0 : r > 255 ? 255 : (int) r;
     }
+
+    /** Rec. 601 luma (0.299 R + 0.587 G + 0.114 B) in 14-bit fixed point, rounded. */
+    static int luma(int argb) {
+        return (((argb >> 16) & 0xff) * 4899 + ((argb >> 8) & 0xff) * 9617 + (argb & 0xff) * 1868 + (1 << 13)) >> 14;
+    }
 }

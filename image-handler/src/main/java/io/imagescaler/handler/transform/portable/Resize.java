@@ -6,22 +6,11 @@ package io.imagescaler.handler.transform.portable;
  * axis the transform asked to enlarge. Separable: rows, then columns, in floats. Images with alpha are
  * resized premultiplied, so transparent pixels' colours do not bleed in as dark fringes.
  */
-final class Resize implements Step {
+final class Resize {
 
-    @Override
-    public String stage() {
-        return "resize";
+    private Resize() {
     }
 
-    @Override
-    public void apply(RenderJob job) {
-        int w = job.geometry.scaledWidth();
-        int h = job.geometry.scaledHeight();
-        if (job.width() == w && job.height() == h) {
-            return;
-        }
-        job.pixels = resize(job.pixels, w, h);
-    }
 
     static Pixels resize(Pixels p, int w, int h) {
         int sw = p.width();

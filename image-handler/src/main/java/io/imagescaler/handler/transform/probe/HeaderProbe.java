@@ -28,7 +28,7 @@ public final class HeaderProbe {
     public static Header read(MemorySegment file, int maxFrames) {
         if (file.byteSize() < 16) {
             throw new UnsupportedImage("the body is " + file.byteSize()
-                    + " bytes, too short to be an image (JPEG, PNG, GIF, WebP, TIFF or BMP)");
+                    + " bytes, too short to be an image (JPEG, PNG, GIF, WebP, AVIF, TIFF or BMP)");
         }
         byte[] data = file.asSlice(0, Math.min(64, file.byteSize())).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
         try {
@@ -50,10 +50,13 @@ public final class HeaderProbe {
             if (ascii(data, 0, "BM")) {
                 return BmpHeader.read(file);
             }
+            if (AvifHeader.isHeif(data)) {
+                return AvifHeader.read(file);
+            }
         } catch (ArithmeticException | IndexOutOfBoundsException e) {
             throw new CorruptImage("the image header is damaged", e);
         }
-        throw new UnsupportedImage("the bytes are not an image type we accept (JPEG, PNG, GIF, WebP, TIFF, BMP)"
+        throw new UnsupportedImage("the bytes are not an image type we accept (JPEG, PNG, GIF, WebP, AVIF, TIFF, BMP)"
                 + describe(data));
     }
 
@@ -62,9 +65,6 @@ public final class HeaderProbe {
                 .stripLeading().toLowerCase(java.util.Locale.ROOT);
         if (head.startsWith("<svg") || head.startsWith("<?xml")) {
             return "; SVG/XML is refused because it can carry scripts and external references";
-        }
-        if (ascii(data, 4, "ftyp")) {
-            return "; HEIC/AVIF input is not supported yet";
         }
         return "";
     }
