@@ -65,8 +65,9 @@ public final class EngineSelection {
         }
         try {
             VipsBackend vips = new VipsBackend();
+            String name = vips.name(); // loads and initialises the library, or says why it cannot
             Pipeline engine = working(new Pipeline(vips));
-            return new Selected(engine, "libvips", "transform engine: " + vips.name() + " from " + vips.origin());
+            return new Selected(engine, "libvips", "transform engine: " + name + " from " + vips.origin());
         } catch (LinkageError | RuntimeException e) {
             // LinkageError: UnsatisfiedLinkError / ExceptionInInitializerError from loading the library;
             // RuntimeException: no library for this platform, or an encoder that loaded but does not work.

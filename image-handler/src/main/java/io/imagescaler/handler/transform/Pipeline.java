@@ -55,6 +55,16 @@ public final class Pipeline implements TransformEngine {
     }
 
     @Override
+    public java.util.Set<ImageFormat> encodes() {
+        return backend.encodes();
+    }
+
+    @Override
+    public boolean finalOutput() {
+        return backend.finalOutput();
+    }
+
+    @Override
     public SourceInfo probe(byte[] source, Limits limits) {
         return HeaderCheck.read(source, limits).info();
     }

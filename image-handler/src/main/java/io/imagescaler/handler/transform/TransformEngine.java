@@ -13,6 +13,12 @@ import java.nio.file.Path;
  */
 public interface TransformEngine {
 
+    /** The output formats this engine can write (a request for another is a 400 before any decoding). */
+    java.util.Set<ImageFormat> encodes();
+
+    /** Whether its output is final: stored in the generated bucket and cached as immutable (false for the fallback). */
+    boolean finalOutput();
+
     /**
      * Reads the real type (magic bytes), dimensions, orientation and frame count from the header.
      *

@@ -42,7 +42,7 @@ class HugeJpegMemoryTest {
 
     @Test
     void theJavaEngineProcessesItInBoundedHeapToo() throws Exception {
-        process(new io.imagescaler.handler.transform.portable.PortablePipeline(), JAVA_ENGINE_HEAP_BOUND_BYTES);
+        process(new Pipeline(new io.imagescaler.handler.transform.portable.JavaBackend()), JAVA_ENGINE_HEAP_BOUND_BYTES);
     }
 
     private static void process(io.imagescaler.handler.transform.TransformEngine engine, long bound) throws Exception {

@@ -1,16 +1,8 @@
 package io.imagescaler.handler.transform;
 
-import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
-import static org.bytedeco.opencv.global.opencv_core.copyMakeBorder;
-import static org.bytedeco.opencv.global.opencv_core.hconcat;
-import static org.bytedeco.opencv.global.opencv_core.vconcat;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.imagescaler.handler.transform.portable.PortablePipeline;
 import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.TransformSpec;
 import java.nio.file.Files;
@@ -18,12 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.bytedeco.javacpp.indexer.UByteIndexer;
-import org.bytedeco.opencv.global.opencv_core;
-import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.MatVector;
-import org.bytedeco.opencv.opencv_core.Scalar;
-import org.bytedeco.opencv.opencv_core.Size;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,15 +41,15 @@ class PortableSimilarityTest {
                 .filter(p -> images.stream().noneMatch(q -> q.getFileName().equals(p.getFileName())))
                 .forEach(images::add));
         Pipeline nativeEngine = new Pipeline();
-        PortablePipeline javaEngine = new PortablePipeline();
+        Pipeline javaEngine = new Pipeline(new io.imagescaler.handler.transform.portable.JavaBackend());
         List<String> failures = new ArrayList<>();
-        List<Mat> lines = new ArrayList<>();
+        ContactSheet sheet = new ContactSheet();
         StringBuilder report = new StringBuilder();
         for (Path image : images) {
             byte[] src = TestImages.read(image);
             SourceInfo info = nativeEngine.probe(src, Limits.DEFAULT);
             assertEquals(info, javaEngine.probe(src, Limits.DEFAULT), image.getFileName().toString());
-            List<Mat> cells = new ArrayList<>();
+            List<Img> cells = new ArrayList<>();
             for (Object[] w : WORKLOADS) {
                 TransformSpec spec = TransformSpec.parse((String) w[1]);
                 ImageFormat format = (ImageFormat) w[2];
@@ -72,8 +58,8 @@ class PortableSimilarityTest {
                 Rendered n = nativeEngine.render(src, info, spec, format == ImageFormat.WEBP ? ImageFormat.PNG : format,
                         Limits.DEFAULT);
                 Rendered j = javaEngine.render(src, info, spec, format, Limits.DEFAULT);
-                Mat theirs = TestImages.decode(n.bytes());
-                Mat ours = TestImages.decode(j.bytes());
+                Img theirs = TestImages.decode(n.bytes());
+                Img ours = TestImages.decode(j.bytes());
                 double ssim = Ssim.of(ours, theirs);
                 double[] shift = meanShift(ours, theirs);
                 double worst = Math.max(shift[0], Math.max(shift[1], shift[2]));
@@ -86,72 +72,23 @@ class PortableSimilarityTest {
                         || worst > MAX_MEAN_SHIFT) {
                     failures.add(line);
                 }
-                cells.add(cell(theirs));
-                cells.add(cell(ours));
+                cells.add(theirs);
+                cells.add(ours);
             }
-            Mat row = new Mat();
-            hconcat(new MatVector(cells.toArray(new Mat[0])), row);
-            lines.add(row);
+            sheet.row(cells);
         }
         Files.createDirectories(Path.of("target"));
         Files.writeString(Path.of("target", "portable-similarity.txt"), report);
         System.out.print(report);
-        Mat sheet = new Mat();
-        vconcat(new MatVector(lines.toArray(new Mat[0])), sheet);
-        imwrite(Path.of("target", "portable-contact-sheet.png").toString(), sheet);
+        sheet.write(Path.of("target", "portable-contact-sheet.png"));
         assertTrue(failures.isEmpty(), "java vs native below SSIM " + MIN_SSIM + ", a mean shift above "
                 + MAX_MEAN_SHIFT + " or another size:\n" + String.join("\n", failures));
     }
 
-    /** |mean(ours) - mean(theirs)| per channel (B, G, R), alpha composited over white. */
-    private static double[] meanShift(Mat ours, Mat theirs) {
-        double[] a = means(ours);
-        double[] b = means(theirs);
+    /** |mean(ours) - mean(theirs)| per channel (R, G, B), alpha composited over white. */
+    private static double[] meanShift(Img ours, Img theirs) {
+        double[] a = ours.meanRgb();
+        double[] b = theirs.meanRgb();
         return new double[] {Math.abs(a[0] - b[0]), Math.abs(a[1] - b[1]), Math.abs(a[2] - b[2])};
-    }
-
-    private static double[] means(Mat m) {
-        double[] sum = new double[3];
-        int ch = m.channels();
-        try (UByteIndexer idx = m.createIndexer()) {
-            for (int y = 0; y < m.rows(); y++) {
-                for (int x = 0; x < m.cols(); x++) {
-                    double a = ch == 4 ? idx.get(y, x, 3) / 255.0 : 1;
-                    for (int c = 0; c < 3; c++) {
-                        int v = ch == 1 ? idx.get(y, x, 0) : idx.get(y, x, c);
-                        sum[c] += v * a + 255 * (1 - a);
-                    }
-                }
-            }
-        }
-        double n = (double) m.rows() * m.cols();
-        return new double[] {sum[0] / n, sum[1] / n, sum[2] / n};
-    }
-
-    /** Fits into a 160x160 cell on grey, as BGR (alpha over white). */
-    private static Mat cell(Mat m) {
-        Mat bgr = new Mat(m.rows(), m.cols(), opencv_core.CV_8UC3);
-        int ch = m.channels();
-        try (UByteIndexer in = m.createIndexer(); UByteIndexer out = bgr.createIndexer()) {
-            for (int y = 0; y < m.rows(); y++) {
-                for (int x = 0; x < m.cols(); x++) {
-                    double a = ch == 4 ? in.get(y, x, 3) / 255.0 : 1;
-                    for (int c = 0; c < 3; c++) {
-                        int v = ch == 1 ? in.get(y, x, 0) : in.get(y, x, c);
-                        out.put(y, x, c, (int) Math.round(v * a + 255 * (1 - a)));
-                    }
-                }
-            }
-        }
-        double s = Math.min(160.0 / bgr.cols(), 160.0 / bgr.rows());
-        Mat small = new Mat();
-        resize(bgr, small, new Size(Math.max(1, (int) (bgr.cols() * s)), Math.max(1, (int) (bgr.rows() * s))), 0, 0,
-                INTER_AREA);
-        Mat out = new Mat();
-        int top = (160 - small.rows()) / 2;
-        int left = (160 - small.cols()) / 2;
-        copyMakeBorder(small, out, top + 2, 160 - small.rows() - top + 2, left + 2, 160 - small.cols() - left + 2,
-                BORDER_CONSTANT, new Scalar(128, 128, 128, 255));
-        return out;
     }
 }

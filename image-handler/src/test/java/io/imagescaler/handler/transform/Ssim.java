@@ -1,134 +1,125 @@
 package io.imagescaler.handler.transform;
 
-import static org.bytedeco.opencv.global.opencv_core.CV_32F;
-import static org.bytedeco.opencv.global.opencv_core.CV_8U;
-import static org.bytedeco.opencv.global.opencv_core.CV_16U;
-import static org.bytedeco.opencv.global.opencv_core.add;
-import static org.bytedeco.opencv.global.opencv_core.divide;
-import static org.bytedeco.opencv.global.opencv_core.mean;
-import static org.bytedeco.opencv.global.opencv_core.multiply;
-import static org.bytedeco.opencv.global.opencv_core.subtract;
-import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
-import static org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
-import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
-
-import org.bytedeco.opencv.global.opencv_core;
-import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Scalar;
-import org.bytedeco.opencv.opencv_core.Size;
-
 /**
  * Structural similarity (Wang et al. 2004: 11x11 Gaussian window, sigma 1.5, K1 0.01, K2 0.03) of the
- * luma of two images, after compositing any alpha over white (what a page shows).
+ * luma of two images, after compositing any alpha over white (what a page shows). An image of another
+ * size is first area-averaged to the other's size.
  */
 final class Ssim {
+    private static final float[] WINDOW = gaussian(11, 1.5);
+
     private Ssim() {
     }
 
-    static double of(Mat a, Mat b) {
-        Mat ga = luma(a);
-        Mat gb = luma(b);
-        if (ga.cols() != gb.cols() || ga.rows() != gb.rows()) {
-            Mat r = new Mat();
-            resize(ga, r, gb.size(), 0, 0, INTER_AREA);
-            ga = r;
+    static double of(Img a, Img b) {
+        float[] ga = a.lumaOnWhite();
+        float[] gb = b.lumaOnWhite();
+        int w = b.cols();
+        int h = b.rows();
+        if (a.cols() != w || a.rows() != h) {
+            ga = area(ga, a.cols(), a.rows(), w, h);
         }
         double c1 = Math.pow(0.01 * 255, 2);
         double c2 = Math.pow(0.03 * 255, 2);
-        Mat mu1 = blur(ga);
-        Mat mu2 = blur(gb);
-        Mat mu1mu2 = mul(mu1, mu2);
-        Mat mu1sq = mul(mu1, mu1);
-        Mat mu2sq = mul(mu2, mu2);
-        Mat s1 = sub(blur(mul(ga, ga)), mu1sq);
-        Mat s2 = sub(blur(mul(gb, gb)), mu2sq);
-        Mat s12 = sub(blur(mul(ga, gb)), mu1mu2);
-        Mat num = mul(plus(scale(mu1mu2, 2), c1), plus(scale(s12, 2), c2));
-        Mat den = mul(plus(add(mu1sq, mu2sq), c1), plus(add(s1, s2), c2));
-        Mat map = new Mat();
-        divide(num, den, map);
-        return mean(map).get(0);
-    }
-
-    private static Mat luma(Mat m) {
-        Mat eight = m;
-        if (m.depth() == CV_16U) {
-            eight = new Mat();
-            m.convertTo(eight, CV_8U, 1.0 / 257, 0);
+        float[] mu1 = blur(ga, w, h);
+        float[] mu2 = blur(gb, w, h);
+        float[] aa = blur(product(ga, ga), w, h);
+        float[] bb = blur(product(gb, gb), w, h);
+        float[] ab = blur(product(ga, gb), w, h);
+        double sum = 0;
+        for (int i = 0; i < ga.length; i++) {
+            double m1 = mu1[i];
+            double m2 = mu2[i];
+            double s1 = aa[i] - m1 * m1;
+            double s2 = bb[i] - m2 * m2;
+            double s12 = ab[i] - m1 * m2;
+            sum += ((2 * m1 * m2 + c1) * (2 * s12 + c2)) / ((m1 * m1 + m2 * m2 + c1) * (s1 + s2 + c2));
         }
-        Mat bgr = eight;
-        if (eight.channels() == 4) {
-            bgr = onWhite(eight);
-        } else if (eight.channels() == 1) {
-            bgr = eight;
+        return sum / ga.length;
+    }
+
+    private static float[] product(float[] a, float[] b) {
+        float[] out = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i] * b[i];
         }
-        Mat gray = new Mat();
-        if (bgr.channels() == 3) {
-            cvtColor(bgr, gray, COLOR_BGR2GRAY);
-        } else {
-            gray = bgr;
+        return out;
+    }
+
+    /** Separable Gaussian, borders reflected (101). */
+    private static float[] blur(float[] src, int w, int h) {
+        int r = WINDOW.length / 2;
+        float[] tmp = new float[src.length];
+        float[] out = new float[src.length];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                double s = 0;
+                for (int k = -r; k <= r; k++) {
+                    s += WINDOW[k + r] * src[y * w + reflect(x + k, w)];
+                }
+                tmp[y * w + x] = (float) s;
+            }
         }
-        Mat f = new Mat();
-        gray.convertTo(f, CV_32F);
-        return f;
-    }
-
-    private static Mat onWhite(Mat bgra) {
-        Mat f = new Mat();
-        bgra.convertTo(f, CV_32F);
-        org.bytedeco.opencv.opencv_core.MatVector planes = new org.bytedeco.opencv.opencv_core.MatVector();
-        opencv_core.split(f, planes);
-        Mat alpha = new Mat();
-        planes.get(3).convertTo(alpha, CV_32F, 1 / 255.0, 0);
-        Mat inv = new Mat();
-        subtract(new Mat(alpha.size(), CV_32F, Scalar.all(1)), alpha, inv);
-        Mat white = scale(inv, 255);
-        Mat[] out = new Mat[3];
-        for (int c = 0; c < 3; c++) {
-            out[c] = add(mul(planes.get(c), alpha), white);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                double s = 0;
+                for (int k = -r; k <= r; k++) {
+                    s += WINDOW[k + r] * tmp[reflect(y + k, h) * w + x];
+                }
+                out[y * w + x] = (float) s;
+            }
         }
-        Mat merged = new Mat();
-        opencv_core.merge(new org.bytedeco.opencv.opencv_core.MatVector(out[0], out[1], out[2]), merged);
-        Mat eight = new Mat();
-        merged.convertTo(eight, CV_8U);
-        return eight;
-    }
-
-    private static Mat blur(Mat m) {
-        Mat out = new Mat();
-        GaussianBlur(m, out, new Size(11, 11), 1.5, 1.5, opencv_core.BORDER_REFLECT101, 0);
         return out;
     }
 
-    private static Mat mul(Mat a, Mat b) {
-        Mat out = new Mat();
-        multiply(a, b, out);
+    private static int reflect(int i, int n) {
+        if (n == 1) {
+            return 0;
+        }
+        while (i < 0 || i >= n) {
+            i = i < 0 ? -i : 2 * n - 2 - i;
+        }
+        return i;
+    }
+
+    /** Area averaging from sw x sh to w x h (each source pixel weighted by the area it covers). */
+    private static float[] area(float[] src, int sw, int sh, int w, int h) {
+        float[] out = new float[w * h];
+        double fx = (double) sw / w;
+        double fy = (double) sh / h;
+        for (int y = 0; y < h; y++) {
+            double y0 = y * fy;
+            double y1 = y0 + fy;
+            for (int x = 0; x < w; x++) {
+                double x0 = x * fx;
+                double x1 = x0 + fx;
+                double sum = 0;
+                double weight = 0;
+                for (int sy = (int) y0; sy < Math.min(sh, Math.ceil(y1)); sy++) {
+                    double wy = Math.min(y1, sy + 1) - Math.max(y0, sy);
+                    for (int sx = (int) x0; sx < Math.min(sw, Math.ceil(x1)); sx++) {
+                        double wx = Math.min(x1, sx + 1) - Math.max(x0, sx);
+                        sum += src[sy * sw + sx] * wx * wy;
+                        weight += wx * wy;
+                    }
+                }
+                out[y * w + x] = (float) (sum / weight);
+            }
+        }
         return out;
     }
 
-    private static Mat sub(Mat a, Mat b) {
-        Mat out = new Mat();
-        subtract(a, b, out);
-        return out;
-    }
-
-    private static Mat add(Mat a, Mat b) {
-        Mat out = new Mat();
-        opencv_core.add(a, b, out);
-        return out;
-    }
-
-    private static Mat plus(Mat a, double c) {
-        Mat out = new Mat();
-        opencv_core.add(a, new Mat(a.size(), a.type(), Scalar.all(c)), out);
-        return out;
-    }
-
-    private static Mat scale(Mat a, double c) {
-        Mat out = new Mat();
-        a.convertTo(out, -1, c, 0);
-        return out;
+    private static float[] gaussian(int size, double sigma) {
+        float[] k = new float[size];
+        double sum = 0;
+        for (int i = 0; i < size; i++) {
+            double d = i - size / 2;
+            k[i] = (float) Math.exp(-d * d / (2 * sigma * sigma));
+            sum += k[i];
+        }
+        for (int i = 0; i < size; i++) {
+            k[i] /= (float) sum;
+        }
+        return k;
     }
 }

@@ -1,7 +1,5 @@
 package io.imagescaler.handler.transform;
 
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_UNCHANGED;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,7 +8,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.bytedeco.opencv.opencv_core.Mat;
 
 /** The in-repo fixtures (testdata/, see testdata/SOURCES.md) and, when present, ../shared/testdata. */
 final class TestImages {
@@ -56,20 +53,36 @@ final class TestImages {
         }
     }
 
-    /** Decodes an output with OpenCV, keeping alpha, ignoring nothing. */
-    static Mat decode(byte[] encoded) {
-        return imdecode(new Mat(encoded), IMREAD_UNCHANGED);
+    /**
+     * Decodes an output (or a reference) with ImageIO: the JDK's PNG/GIF and TwelveMonkeys' JPEG/WebP
+     * readers, independent of the engine. AVIF, which no Java reader decodes, is first turned into a PNG
+     * by libvips' AV1 decoder (libheif + aom), the engine's decoder but not its encoder.
+     */
+    static Img decode(byte[] encoded) {
+        if (encoded.length > 12 && new String(encoded, 4, 8, java.nio.charset.StandardCharsets.ISO_8859_1).startsWith("ftypavi")) {
+            Pipeline vips = new Pipeline();
+            encoded = vips.render(encoded, vips.probe(encoded, Limits.DEFAULT), io.imagescaler.spec.TransformSpec.parse("full"),
+                    io.imagescaler.spec.ImageFormat.PNG, Limits.DEFAULT).bytes();
+        }
+        try {
+            java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(encoded));
+            return image == null ? new Img(0, 0, 0, new int[0]) : Img.of(image);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    /** Mean absolute difference per channel value of two images of the same size and type. */
-    static double meanAbsDiff(Mat a, Mat b) {
-        Mat diff = new Mat();
-        org.bytedeco.opencv.global.opencv_core.absdiff(a, b, diff);
-        org.bytedeco.opencv.opencv_core.Scalar mean = org.bytedeco.opencv.global.opencv_core.mean(diff);
+    /** Mean absolute difference per channel value of two images of the same size. */
+    static double meanAbsDiff(Img a, Img b) {
         double sum = 0;
-        for (int c = 0; c < a.channels(); c++) {
-            sum += mean.get(c);
+        int channels = Math.min(a.channels(), b.channels());
+        for (int y = 0; y < a.rows(); y++) {
+            for (int x = 0; x < a.cols(); x++) {
+                for (int c = 0; c < channels; c++) {
+                    sum += Math.abs(a.get(y, x, c) - b.get(y, x, c));
+                }
+            }
         }
-        return sum / a.channels();
+        return sum / ((double) a.rows() * a.cols() * channels);
     }
 }

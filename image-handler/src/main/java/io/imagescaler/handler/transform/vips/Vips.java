@@ -102,7 +102,7 @@ final class Vips {
             VERSION_STRING = (int) VERSION.invokeExact(0) + "." + (int) VERSION.invokeExact(1) + "."
                     + (int) VERSION.invokeExact(2);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw VipsException.rethrow(t);
         }
     }
 
@@ -121,7 +121,7 @@ final class Vips {
         try {
             return (int) CONCURRENCY_GET.invokeExact();
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw VipsException.rethrow(t);
         }
     }
 
@@ -136,7 +136,7 @@ final class Vips {
             G_FREE.invokeExact(copy);
             return message;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw VipsException.rethrow(t);
         }
     }
 
@@ -144,18 +144,8 @@ final class Vips {
         try {
             G_OBJECT_UNREF.invokeExact(object);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw VipsException.rethrow(t);
         }
-    }
-
-    static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            throw r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(t);
     }
 
     private static MethodHandle fn(String name, FunctionDescriptor descriptor, Linker.Option... options) {

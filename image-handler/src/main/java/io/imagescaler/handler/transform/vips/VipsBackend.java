@@ -106,7 +106,7 @@ public final class VipsBackend implements Backend {
             }
             return s.own(image);
         } catch (Throwable t) {
-            throw Vips.rethrow(t);
+            throw VipsException.rethrow(t);
         }
     }
 
@@ -140,7 +140,7 @@ public final class VipsBackend implements Backend {
             return s.own((MemorySegment) Vips.NEW_FROM_MEMORY_COPY.invokeExact(pixels, pixels.byteSize(), w, h, bands,
                     0 /* VIPS_FORMAT_UCHAR */));
         } catch (Throwable t) {
-            throw Vips.rethrow(t);
+            throw VipsException.rethrow(t);
         }
     }
 
@@ -185,7 +185,7 @@ public final class VipsBackend implements Backend {
             }
             return new VipsCanvas(s, out).encode(format, quality);
         } catch (Throwable t) {
-            throw Vips.rethrow(t);
+            throw VipsException.rethrow(t);
         }
     }
 

@@ -96,7 +96,7 @@ final class VipsCall {
                 Vips.G_OBJECT_UNREF.invokeExact(op);
             }
         } catch (Throwable t) {
-            throw Vips.rethrow(t);
+            throw VipsException.rethrow(t);
         }
     }
 }

@@ -48,7 +48,9 @@ final class VipsCanvas implements Canvas {
     }
 
     private VipsCall call(String operation) {
-        return VipsCall.of(operation).object("in", image);
+        // two operations name their image argument "input" (older than the "in" convention)
+        boolean input = operation.equals("extract_area") || operation.equals("smartcrop");
+        return VipsCall.of(operation).object(input ? "input" : "in", image);
     }
 
     @Override
@@ -102,7 +104,7 @@ final class VipsCanvas implements Canvas {
             }
             return data.get(ADDRESS, 0).reinterpret(length.get(JAVA_LONG, 0)).toArray(JAVA_BYTE);
         } catch (Throwable t) {
-            throw Vips.rethrow(t);
+            throw VipsException.rethrow(t);
         }
     }
 
@@ -233,7 +235,7 @@ final class VipsCanvas implements Canvas {
                 Vips.G_FREE.invokeExact(data);
             }
         } catch (Throwable t) {
-            throw Vips.rethrow(t);
+            throw VipsException.rethrow(t);
         }
     }
 
@@ -250,7 +252,7 @@ final class VipsCanvas implements Canvas {
             image = session.own(copy);
             inMemory = true;
         } catch (Throwable t) {
-            throw Vips.rethrow(t);
+            throw VipsException.rethrow(t);
         }
     }
 
@@ -263,7 +265,7 @@ final class VipsCanvas implements Canvas {
             MemorySegment out = arena.allocate(JAVA_INT);
             return (int) Vips.GET_INT.invokeExact(image, field, out) == 0 ? out.get(JAVA_INT, 0) : fallback;
         } catch (Throwable t) {
-            throw Vips.rethrow(t);
+            throw VipsException.rethrow(t);
         }
     }
 
@@ -281,7 +283,7 @@ final class VipsCanvas implements Canvas {
             }
             return out.get(ADDRESS, 0).reinterpret((long) n.get(JAVA_INT, 0) * 4).toArray(JAVA_INT);
         } catch (Throwable t) {
-            throw Vips.rethrow(t);
+            throw VipsException.rethrow(t);
         }
     }
 
@@ -289,7 +291,7 @@ final class VipsCanvas implements Canvas {
         try {
             return (int) getter.invokeExact(image);
         } catch (Throwable t) {
-            throw Vips.rethrow(t);
+            throw VipsException.rethrow(t);
         }
     }
 
