@@ -1,16 +1,15 @@
 #!/usr/bin/env bash
-# The engine bench: each workload of issue 3 in the engine (one JVM per workload, one thread) and in
-# sharp (one node process per workload, concurrency 1, cache off), on the same files, same machine,
-# same run. Prints one line per workload:
-#   W1-jpeg java_ms=… sharp_ms=… ratio=… java_rss_mb=… sharp_rss_mb=… cpu_ratio=… [exact_ratio=…]
-# ratio compares median wall times; cpu_ratio compares median process CPU times per image, which a
-# busy machine disturbs much less (both runtimes' own GC and JIT threads included). For the JPEG
-# workloads a second sharp run with fastShrinkOnLoad off (it then decodes at the same scale as the
-# engine) is printed as exact_ratio; sharp's default decodes JPEGs at up to 2x smaller scale.
-# With ENGINES="native java", a second line per workload for the pure-Java fallback engine
-# (W1-jpeg-java ...), against the same sharp figures.
-# Usage: [ENGINES="native java"] bench/run.sh [testdata-dir]
-#   (default ../shared/testdata; needs node + npm for sharp)
+# The engine bench: every workload in the engine (libvips through FFM, one JVM per image, one libvips
+# thread) and in sharp (one node process per image, concurrency 1, cache off), on the same files, same
+# machine, same run, interleaved image by image (engine, sharp, next image ...) so that a neighbour's
+# load hits both alike. Prints one line per workload:
+#   W1-jpeg java_ms=… sharp_ms=… ratio=… java_rss_mb=… sharp_rss_mb=… rss_ratio=… cpu_ratio=…
+# java_ms and sharp_ms add up the per-image medians (ms per pass over the set); ratio compares them;
+# cpu_ratio compares the summed median process-CPU times (both runtimes' GC/JIT threads included), which
+# a busy machine disturbs much less; RSS is the largest peak over the set's processes.
+# The machine's load average is printed before and after: re-take figures taken above ~0.5 per core.
+# With ENGINES="native java", a second line per workload for the pure-Java fallback engine.
+# Usage: [ENGINES="native java"] [RUNS=11] bench/run.sh [testdata-dir]   (default ../shared/testdata)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . ./jdk.sh
@@ -18,11 +17,17 @@ DATA="${1:-../shared/testdata}/images"
 [ -d "$DATA" ] || { echo "no test images at $DATA (pass the testdata dir)"; exit 2; }
 [ -f bench/target/bench.jar ] || mvn -B -q -ntp -pl bench -am package -DskipTests
 [ -d bench/sharp/node_modules/sharp ] || (cd bench/sharp && npm ci --no-audit --no-fund >/dev/null)
-JAVA_OPTS=(-XX:+UseSerialGC -Xmx512m -Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp --enable-native-access=ALL-UNNAMED)
+JAVA_OPTS=(-XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1 --enable-native-access=ALL-UNNAMED)
+RUNS=${RUNS:-11}
+export VIPS_CONCURRENCY=1
 
-photos=("$DATA/jpeg-12mp-galaxys7.jpg" "$DATA/jpeg-12mp-nikond90.jpg" "$DATA/jpeg-22mp-canon5d3-srgb-icc.jpg")
-pngs=("$DATA/png-rgba-dice-800x600.png" "$DATA/png-rgba-panorama-2048x512.png")
-w3=("$DATA/jpeg-12mp-galaxys7.jpg")
+# W1/W3/W4: six photos, the hard cases included: progressive, EXIF-rotated (6), CMYK with a profile,
+# an embedded sRGB profile, two plain 12 MP phone/DSLR JPEGs.
+photos=("$DATA/jpeg-12mp-galaxys7.jpg" "$DATA/jpeg-12mp-nikond90.jpg" "$DATA/jpeg-22mp-canon5d3-srgb-icc.jpg"
+        "$DATA/jpeg-5mp-progressive-cerkiew.jpg" "$DATA/jpeg-10mp-canon1000d-orient6.jpg"
+        "$DATA/jpeg-cmyk-swop-icc-channel.jpg")
+# W2: alpha PNGs and a palette PNG
+pngs=("$DATA/png-rgba-dice-800x600.png" "$DATA/png-rgba-panorama-2048x512.png" "$DATA/png-palette-2048x2253.png")
 
 ENGINES=(${ENGINES:-native})
 
@@ -34,21 +39,27 @@ ratio() {
   awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'
 }
 
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores); sharp $(node -p "require('./bench/sharp/node_modules/sharp').versions.sharp") libvips $(node -p "require('./bench/sharp/node_modules/sharp').versions.vips")"
+
 run() { # label workload files...
   local label=$1 workload=$2; shift 2
-  local j s x="" engine
-  s=$(node bench/sharp/bench.js "$workload" "$@" | tail -1)
-  if [[ $workload == W1_* || $workload == W3 ]]; then
-    x=$(node bench/sharp/bench.js "$workload" "$@" --exact-shrink | tail -1)
-  fi
+  local engine
   for engine in "${ENGINES[@]}"; do
-    j=$(java "${JAVA_OPTS[@]}" -jar bench/target/bench.jar --engine "$engine" "$workload" "$@" 2>/dev/null | tail -1)
-    printf '%s java_ms=%s sharp_ms=%s ratio=%s java_rss_mb=%s sharp_rss_mb=%s cpu_ratio=%s%s\n' \
-      "$label$([ "$engine" = native ] || echo "-$engine")" "$(field java_ms "$j")" "$(field sharp_ms "$s")" \
-      "$(ratio "$(field java_ms "$j")" "$(field sharp_ms "$s")")" \
-      "$(field java_rss_mb "$j")" "$(field sharp_rss_mb "$s")" \
-      "$(ratio "$(field java_cpu_ms "$j")" "$(field sharp_cpu_ms "$s")")" \
-      "$([ -z "$x" ] || echo " exact_ratio=$(ratio "$(field java_ms "$j")" "$(field sharp_ms "$x")")")"
+    local jms=0 sms=0 jcpu=0 scpu=0 jrss=0 srss=0 j s image
+    for image in "$@"; do
+      j=$(java "${JAVA_OPTS[@]}" -jar bench/target/bench.jar --engine "$engine" --runs "$RUNS" "$workload" "$image" 2>/dev/null | tail -1)
+      s=$(node bench/sharp/bench.js "$workload" "$image" --runs="$RUNS" | tail -1)
+      jms=$(awk -v a="$jms" -v b="$(field java_ms "$j")" 'BEGIN{print a+b}')
+      sms=$(awk -v a="$sms" -v b="$(field sharp_ms "$s")" 'BEGIN{print a+b}')
+      jcpu=$(awk -v a="$jcpu" -v b="$(field java_cpu_ms "$j")" 'BEGIN{print a+b}')
+      scpu=$(awk -v a="$scpu" -v b="$(field sharp_cpu_ms "$s")" 'BEGIN{print a+b}')
+      jrss=$(awk -v a="$jrss" -v b="$(field java_rss_mb "$j")" 'BEGIN{print (b>a)?b:a}')
+      srss=$(awk -v a="$srss" -v b="$(field sharp_rss_mb "$s")" 'BEGIN{print (b>a)?b:a}')
+      [ -n "${VERBOSE:-}" ] && printf '  %s %s java_ms=%s sharp_ms=%s\n' "$label" "$(basename "$image")" "$(field java_ms "$j")" "$(field sharp_ms "$s")"
+    done
+    printf '%s java_ms=%.1f sharp_ms=%.1f ratio=%s java_rss_mb=%s sharp_rss_mb=%s rss_ratio=%s cpu_ratio=%s\n' \
+      "$label$([ "$engine" = native ] || echo "-$engine")" "$jms" "$sms" "$(ratio "$jms" "$sms")" \
+      "$jrss" "$srss" "$(ratio "$jrss" "$srss")" "$(ratio "$jcpu" "$scpu")"
   done
 }
 
@@ -56,4 +67,6 @@ run W1-jpeg W1_JPEG "${photos[@]}"
 run W1-webp W1_WEBP "${photos[@]}"
 run W2-png W2_PNG "${pngs[@]}"
 run W2-webp W2_WEBP "${pngs[@]}"
-run W3 W3 "${w3[@]}"
+run W3 W3 "${photos[@]}"
+run W4-avif W4_AVIF "${photos[@]}"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -5,7 +5,7 @@ import io.imagescaler.handler.transform.Limits;
 import io.imagescaler.handler.transform.Pipeline;
 import io.imagescaler.handler.transform.SourceInfo;
 import io.imagescaler.handler.transform.TransformEngine;
-import io.imagescaler.handler.transform.portable.PortablePipeline;
+import io.imagescaler.handler.transform.portable.JavaBackend;
 import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.TransformSpec;
 import java.io.IOException;
@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.bytedeco.opencv.global.opencv_core;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,7 +34,8 @@ public final class EngineBench implements Runnable {
         W1_WEBP("w_800,h_800", ImageFormat.WEBP),
         W2_PNG("w_400", ImageFormat.PNG),
         W2_WEBP("w_400", ImageFormat.WEBP),
-        W3("w_200,h_200,fit_cover", ImageFormat.JPG);
+        W3("w_200,h_200,fit_cover", ImageFormat.JPG),
+        W4_AVIF("w_800,h_800,q_50", ImageFormat.AVIF);
 
         final String transform;
         final ImageFormat format;
@@ -46,14 +46,14 @@ public final class EngineBench implements Runnable {
         }
     }
 
-    @Parameters(index = "0", description = "W1_JPEG, W1_WEBP, W2_PNG, W2_WEBP or W3")
+    @Parameters(index = "0", description = "W1_JPEG, W1_WEBP, W2_PNG, W2_WEBP, W3 or W4_AVIF")
     Workload workload;
 
     @Parameters(index = "1..*", description = "input images")
     List<Path> images;
 
     @Option(names = "--engine", defaultValue = "native",
-            description = "native (OpenCV natives) or java (the pure-Java fallback engine)")
+            description = "native (libvips) or java (the pure-Java fallback engine)")
     EngineSelection.Choice engineChoice;
 
     @Option(names = "--warmup", defaultValue = "8", description = "untimed runs per image")
@@ -72,14 +72,11 @@ public final class EngineBench implements Runnable {
         // The engine itself, not EngineSelection: its start-up log line initialises the handler's JSON
         // logging stack (logback, Jackson; ~1,300 classes, ~35 MB of RSS), which is not the engine's cost.
         TransformEngine engine = switch (engineChoice) {
-            case JAVA -> new PortablePipeline();
+            case JAVA -> new Pipeline(new JavaBackend());
             case NATIVE -> new Pipeline();
             case AUTO -> throw new CommandLine.ParameterException(new CommandLine(this),
                     "--engine is native or java");
         };
-        if (engineChoice == EngineSelection.Choice.NATIVE) {
-            opencv_core.setNumThreads(1);
-        }
         TransformSpec spec = TransformSpec.parse(workload.transform);
         List<byte[]> sources = images.stream().map(EngineBench::read).toList();
         for (byte[] src : sources) {

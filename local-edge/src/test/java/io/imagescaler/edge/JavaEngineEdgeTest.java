@@ -1,11 +1,10 @@
 package io.imagescaler.edge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.imagescaler.edge.access.DevIssuer;
-import io.imagescaler.handler.transform.portable.PortablePipeline;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -30,7 +29,7 @@ class JavaEngineEdgeTest {
     @Test
     void everyFormatIsServedOnTheJavaEngine(@TempDir Path data) throws Exception {
         try (LocalEdge edge = LocalEdge.start(0, data, Map.of("IMAGE_ENGINE", "java", "LOCAL_SR", "false"))) {
-            assertInstanceOf(PortablePipeline.class, edge.wiring().engine());
+            assertFalse(edge.wiring().engine().finalOutput(), "the pure-Java fallback serves");
             String token = Files.readString(edge.issuer().tokenFile(DevIssuer.USER));
             var created = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images"))
                     .header("Authorization", "Bearer " + token)
@@ -47,6 +46,9 @@ class JavaEngineEdgeTest {
                 assertEquals(v[1], r.headers().firstValue("Content-Type").orElseThrow(), v[0]);
                 BufferedImage img = ImageIO.read(new ByteArrayInputStream(r.body()));
                 assertEquals(v[2], img.getWidth() + "x" + img.getHeight(), v[0]);
+                // the fallback's output is neither cached as final nor stored in the generated bucket
+                assertEquals("public, max-age=60", r.headers().firstValue("Cache-Control").orElseThrow(), v[0]);
+                assertEquals("fallback", r.headers().firstValue("X-Engine").orElseThrow(), v[0]);
             }
             var auto = http.send(HttpRequest.newBuilder(Signed.uri(edge, "/v1/images/" + id + "/w_300.auto"))
                     .header("Accept", "image/avif,image/webp,*/*").GET().build(), HttpResponse.BodyHandlers.ofByteArray());

@@ -318,7 +318,7 @@ public final class ImageService {
         VariantPath path = parseVariant(lastSegment);
         config.variantBounds().check(path.transform(), config.presets().keySet());
         ImageFormat format = path.format().orElseThrow(() -> new InvalidRequest(
-                "format 'auto' is negotiated by the edge from Accept; ask for jpg, png, webp or gif"));
+                "format 'auto' is negotiated by the edge from Accept; ask for jpg, png, webp, avif or gif"));
         TransformSpec spec = expandPreset(path.transform());
         String key = id.value() + "/" + path.transform().canonical() + "." + format.extension();
         RequestTelemetry telemetry = RequestTelemetry.current();
@@ -342,6 +342,12 @@ public final class ImageService {
         }
         Rendered out = engine.render(original.bytes(), info, spec, format, limits);
         timings.addAll(out.timings());
+        if (!out.finalOutput()) {
+            // The fallback engine's rendering is served, never stored or cached as final: once libvips
+            // works again, the next request renders the real variant.
+            return new Served.Bytes(out.bytes(), format.mediaType(), etagOf(out.bytes()), "public, max-age=60", false,
+                    timings, Map.of("X-Engine", "fallback"));
+        }
         return stored(key, out, format, timings, Map.of());
     }
 

@@ -91,11 +91,13 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
         Optional<XRayTracer> xray = tracing.xray()
                 ? Optional.of(XRayTracer.toDaemon(tracing.daemonAddress(), tracing.insideLambda()))
                 : Optional.empty();
+        TransformEngine engine = EngineSelection.select(config.engine());
+        String engineName = engine.finalOutput() ? "libvips" : "java";
+        // the engine is a field and a metric (FallbackEngine) of every request's EMF log line
         Telemetry telemetry = new Telemetry(xray.<Tracer>map(x -> x).orElseGet(NoTracing::new),
                 tracing.emf() ? Optional.of(new EmbeddedMetrics(tracing.namespace(), TracingConfig.SERVICE,
-                        System.out::println, Clock.systemUTC())) : Optional.empty());
+                        System.out::println, Clock.systemUTC(), engineName)) : Optional.empty());
         AwsClients clients = new AwsClients(config, xray.map(x -> List.of(x.sdkInterceptor())).orElse(List.of()));
-        TransformEngine engine = EngineSelection.select(config.engine());
         Clock clock = Clock.systemUTC();
         Optional<Moderator> moderator = clients.rekognition().map(RekognitionModerator::new);
         if (moderator.isEmpty()) {

@@ -19,6 +19,8 @@ public final class EmbeddedMetrics {
     private final String service;
     private final Consumer<String> out;
     private final Clock clock;
+    /** The transform engine serving ("libvips" or "java"), when known. */
+    private final String engine;
 
     /**
      * @param namespace the CloudWatch namespace (e.g. {@code ImageScaler})
@@ -26,6 +28,12 @@ public final class EmbeddedMetrics {
      * @param out       where each line goes (stdout on Lambda)
      */
     public EmbeddedMetrics(String namespace, String service, Consumer<String> out, Clock clock) {
+        this(namespace, service, out, clock, null);
+    }
+
+    /** @param engine the transform engine serving: a property on every line and the FallbackEngine metric */
+    public EmbeddedMetrics(String namespace, String service, Consumer<String> out, Clock clock, String engine) {
+        this.engine = engine;
         this.namespace = namespace;
         this.service = service;
         this.out = out;
@@ -60,6 +68,12 @@ public final class EmbeddedMetrics {
         root.put("SrCalls", r.srCalls());
         metric(metrics, "Errors", "Count");
         root.put("Errors", r.failed() ? 1 : 0);
+        if (engine != null) {
+            // 1 while the pure-Java fallback serves: an alarm on it catches a package whose libvips broke
+            metric(metrics, "FallbackEngine", "Count");
+            root.put("FallbackEngine", engine.equals("libvips") ? 0 : 1);
+            root.put("engine", engine);
+        }
 
         root.put("status", r.status());
         root.put("requestId", r.requestId());

@@ -113,7 +113,7 @@ final class VipsCanvas implements Canvas {
         boolean grey = storage() == Storage.GREY16 || storage() == Storage.GREY8;
         if (from == From.PROFILE) {
             VipsCall icc = call("icc_transform").set("output_profile", "srgb").set("embedded", true)
-                    .set("depth", 8).set("intent", "relative");
+                    .set("depth", 8).set("intent", "perceptual");
             if (storage() == Storage.CMYK) {
                 icc.set("input_profile", "cmyk");
             }
