@@ -7,7 +7,7 @@
 #   glibc >= 2.28, includes mozjpeg, libspng, libwebp, cgif, lcms2, libheif + aom (AVIF).
 # - libstdc++ and libgcc_s: Debian bullseye's GCC 10 runtime (GLIBC <= 2.31), because libvips links them and
 #   Lambda's java25 OS (Amazon Linux 2023, glibc 2.34) is not guaranteed to carry them; the JVM carries none.
-#   Loaded only when the system has none (see transform/vips/NativeLibraries).
+#   libvips' RUNPATH is $ORIGIN/, so these copies, extracted beside it, are the ones it loads (see NativeLibraries).
 # Usage: natives/fetch.sh OUT_DIR   (downloads are cached in ${IMAGE_SCALER_NATIVES_CACHE:-~/.cache/image-scaler-natives})
 set -euo pipefail
 out=${1:?usage: fetch.sh OUT_DIR}

@@ -19,37 +19,25 @@ import java.util.Locale;
 /**
  * Finds libvips for this machine and opens it. The jar carries, per architecture, the portable libvips
  * that npm publishes for sharp and the GCC 10 C++ runtime it links ({@code natives/fetch.sh}); they are
- * copied once to a directory named after their content (on Lambda under /tmp, which SnapStart keeps).
- * The system's own libstdc++ is used when it has one (two C++ runtimes in a process is asking for
- * trouble); the bundled one is loaded first only when libvips cannot be opened without it, as on a
- * minimal Amazon Linux 2023.
+ * copied once, side by side, to a directory named after their content (on Lambda under /tmp). libvips'
+ * RUNPATH is {@code $ORIGIN/}, so the loader takes the bundled libstdc++/libgcc_s next to it before any
+ * system copy: the same runtime on Debian, a minimal Amazon Linux 2023 or a glibc 2.31 root (unless the
+ * process already loaded a libstdc++, which then serves both: the loader matches by soname).
  */
 final class NativeLibraries {
 
     private NativeLibraries() {
     }
 
-    /** What was opened and how: for the start-up log and the engine self-test. */
-    record Opened(SymbolLookup lookup, Path library, boolean bundledRuntime) {
+    /** What was opened, for the start-up log and the engine self-test. */
+    record Opened(SymbolLookup lookup, Path library) {
     }
 
+    /** {@code IMAGE_SCALER_LIBVIPS} names another libvips-cpp to open (a newer build, say). */
     static Opened open() {
-        Path explicit = System.getenv("IMAGE_SCALER_LIBVIPS") == null ? null : Path.of(System.getenv("IMAGE_SCALER_LIBVIPS"));
-        List<Path> files = explicit != null ? List.of(explicit) : extracted();
-        Path vips = files.getLast();
-        try {
-            return new Opened(SymbolLookup.libraryLookup(vips, Arena.global()), vips, false);
-        } catch (IllegalArgumentException withoutRuntime) {
-            if (files.size() == 1) {
-                throw withoutRuntime;
-            }
-            // dlopen refused: most likely no libstdc++/libgcc_s on this system. Load the bundled ones by
-            // path; the loader then satisfies libvips' NEEDED entries with them (matched by soname).
-            for (Path runtime : files.subList(0, files.size() - 1)) {
-                System.load(runtime.toString());
-            }
-            return new Opened(SymbolLookup.libraryLookup(vips, Arena.global()), vips, true);
-        }
+        String explicit = System.getenv("IMAGE_SCALER_LIBVIPS");
+        Path vips = explicit != null ? Path.of(explicit) : extracted().getLast();
+        return new Opened(SymbolLookup.libraryLookup(vips, Arena.global()), vips);
     }
 
     /** The architecture's directory name in the jar, as the JVM names the machine. */

@@ -113,10 +113,6 @@ final class Vips {
         return LIBRARY.library();
     }
 
-    static boolean bundledRuntime() {
-        return LIBRARY.bundledRuntime();
-    }
-
     static int concurrency() {
         try {
             return (int) CONCURRENCY_GET.invokeExact();

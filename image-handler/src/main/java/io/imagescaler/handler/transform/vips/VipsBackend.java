@@ -37,10 +37,9 @@ public final class VipsBackend implements Backend {
         return "libvips " + Vips.VERSION_STRING;
     }
 
-    /** Where the library was loaded from, and with which C++ runtime (for the start-up log). */
+    /** Where the library was loaded from and how many threads it computes on (for the start-up log). */
     public String origin() {
-        return Vips.library() + (Vips.bundledRuntime() ? " (with the bundled C++ runtime)" : "")
-                + ", " + Vips.concurrency() + " worker thread(s)";
+        return Vips.library() + ", " + Vips.concurrency() + " worker thread(s)";
     }
 
     @Override
