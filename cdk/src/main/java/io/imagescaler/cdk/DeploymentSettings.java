@@ -20,6 +20,7 @@ import software.constructs.Node;
  * @param retainData          keep buckets, table and user pool when the stack is deleted
  * @param mailFrom            a verified SES identity (address) that upload notifications are sent from;
  *                            empty = email notification refused (webhooks still work)
+ * @param architecture        {@code x86_64} (default) or {@code arm64} (Graviton): the jar carries libvips for both
  */
 public record DeploymentSettings(
         Path handlerAsset,
@@ -36,7 +37,8 @@ public record DeploymentSettings(
         Optional<String> alarmEmail,
         String tableName,
         boolean retainData,
-        Optional<String> mailFrom) {
+        Optional<String> mailFrom,
+        String architecture) {
 
     public DeploymentSettings {
         require(handlerMemoryMb >= 512 && handlerMemoryMb <= 10240, "handlerMemoryMb must be 512..10240");
@@ -46,6 +48,7 @@ public record DeploymentSettings(
         require(srMaxInstances >= 1, "srMaxInstances must be at least 1");
         require(!tableName.isBlank(), "tableName must be set");
         require(mailFrom.map(m -> m.matches("[^@\\s]+@[^@\\s]+")).orElse(true), "mailFrom must be an address");
+        require(architecture.equals("x86_64") || architecture.equals("arm64"), "arch must be x86_64 or arm64");
     }
 
     /** Reads the settings from the app's context; defaults are those the README documents. */
@@ -66,7 +69,15 @@ public record DeploymentSettings(
                 text(node, "alarmEmail"),
                 text(node, "tableName").orElse("image-records"),
                 text(node, "retainData").map(Boolean::parseBoolean).orElse(true),
-                text(node, "mailFrom"));
+                text(node, "mailFrom"),
+                // x86_64 stays the default until arm64 has run somewhere real (both natives are in the jar)
+                text(node, "arch").orElse("x86_64"));
+    }
+
+    /** The functions' instruction set. */
+    public software.amazon.awscdk.services.lambda.Architecture lambdaArchitecture() {
+        return architecture.equals("arm64") ? software.amazon.awscdk.services.lambda.Architecture.ARM_64
+                : software.amazon.awscdk.services.lambda.Architecture.X86_64;
     }
 
     private static Optional<String> text(Node node, String key) {

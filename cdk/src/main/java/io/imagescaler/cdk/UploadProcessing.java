@@ -10,7 +10,6 @@ import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.RuleProps;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
-import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.FunctionProps;
@@ -64,7 +63,7 @@ public final class UploadProcessing extends Construct {
         function = new Function(this, "Processor", FunctionProps.builder()
                 .description("image-scaler: processes completed large uploads; sweeps lost completions")
                 .runtime(Runtime.JAVA_25)
-                .architecture(Architecture.X86_64)
+                .architecture(settings.lambdaArchitecture())
                 .handler(ImageApi.HANDLER)
                 .code(Code.fromAsset(settings.handlerAsset().toString()))
                 .memorySize(settings.handlerMemoryMb())

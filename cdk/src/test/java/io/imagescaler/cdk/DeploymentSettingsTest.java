@@ -14,7 +14,7 @@ class DeploymentSettingsTest {
     private static DeploymentSettings with(int memory, int timeout, int expiry, int srMax, String table) {
         return new DeploymentSettings(Path.of("x.jar"), Path.of("waf"), memory, timeout, expiry, false,
                 "ml.g5.xlarge", "image", "", srMax, Optional.empty(), Optional.empty(), table, true,
-                Optional.empty());
+                Optional.empty(), "x86_64");
     }
 
     @Test
@@ -35,5 +35,13 @@ class DeploymentSettingsTest {
         assertThrows(IllegalArgumentException.class, () -> with(3008, 29, 0, 2, "image-records"));
         assertThrows(IllegalArgumentException.class, () -> with(3008, 29, 7, 0, "image-records"));
         assertThrows(IllegalArgumentException.class, () -> with(3008, 29, 7, 2, " "));
+    }
+
+    @Test
+    void refusesAnArchitectureLambdaDoesNotRun() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new DeploymentSettings(Path.of("x.jar"), Path.of("waf"),
+                3008, 29, 7, false, "ml.g5.xlarge", "image", "", 2, Optional.empty(), Optional.empty(), "t", true,
+                Optional.empty(), "ppc64le"));
+        assertTrue(e.getMessage().contains("x86_64 or arm64"), e.getMessage());
     }
 }

@@ -115,7 +115,7 @@ class ImageScalerStackTest {
         }
         assertTrue(TemplateJson.references(env.get("ORIGINALS_BUCKET"), logicalId(synth.stack().storage().originals())));
         assertTrue(TemplateJson.references(env.get("GENERATED_BUCKET"), logicalId(synth.stack().storage().generated())));
-        assertTrue(env.get("JAVA_TOOL_OPTIONS").asText().contains("-Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp"));
+        assertTrue(env.get("JAVA_TOOL_OPTIONS").asText().contains("--enable-native-access=ALL-UNNAMED"));
         assertFalse(env.has("SR_ENDPOINT_NAME"), "no SR endpoint without -c sr=true");
     }
 

@@ -39,7 +39,8 @@ class SuperResolutionDeploymentTest {
                 "signerPublicKeyFile", key.toString(),
                 "generatedExpiryDays", "3",
                 "handlerMemoryMb", "4096",
-                "srMaxInstances", "3"));
+                "srMaxInstances", "3",
+                "arch", "arm64"));
         t = TemplateJson.of(synth.template());
     }
 
@@ -110,5 +111,13 @@ class SuperResolutionDeploymentTest {
             }
         });
         assertEquals(List.of(3), days);
+        // -c arch=arm64: both functions on Graviton (the jar carries libvips for aarch64 too)
+        List<String> architectures = new ArrayList<>();
+        t.resources().forEach(r -> {
+            if (r.path("Type").asText().equals("AWS::Lambda::Function") && r.at("/Properties/Runtime").asText().equals("java25")) {
+                architectures.add(r.at("/Properties/Architectures/0").asText());
+            }
+        });
+        assertEquals(List.of("arm64", "arm64"), architectures);
     }
 }

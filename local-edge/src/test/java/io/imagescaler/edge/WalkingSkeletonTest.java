@@ -163,11 +163,21 @@ class WalkingSkeletonTest {
     @ParameterizedTest
     @Order(6)
     @CsvSource(delimiter = '|', value = {
-            "w_0.png | 400", "w_100,zoom_2.png | 400", "w_100.bmp | 400", "w_100,w_200.png | 400", "w_20.avif | 400"})
+            "w_0.png | 400", "w_100,zoom_2.png | 400", "w_100.bmp | 400", "w_100,w_200.png | 400", "w_20.heic | 400"})
     void badTransformsAreProblems(String variant, int status) throws Exception {
         String id = uploaded.get("png-rgba-dice-800x600.png");
         var r = send(HttpRequest.newBuilder(signed("/v1/images/" + id + "/" + variant)).GET());
         assertProblem(r, status);
+    }
+
+    @Test
+    @Order(6)
+    void avifIsServedFromAnAlphaPng() throws Exception {
+        String id = uploaded.get("png-rgba-dice-800x600.png");
+        var r = send(HttpRequest.newBuilder(signed("/v1/images/" + id + "/w_200.avif")).GET());
+        assertEquals(200, r.statusCode(), new String(r.body()));
+        assertEquals("image/avif", r.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("ftypavif", new String(r.body(), 4, 8, java.nio.charset.StandardCharsets.ISO_8859_1));
     }
 
     @Test
