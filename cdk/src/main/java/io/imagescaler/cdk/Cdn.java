@@ -107,8 +107,9 @@ public final class Cdn extends Construct {
                 .fallbackStatusCodes(FAILOVER_STATUS_CODES)
                 .build());
 
+        // the same file the local edge runs (waf-rules edge/variant-request.js), inlined as it is
         Function variantRequest = new Function(this, "VariantRequest", FunctionProps.builder()
-                .comment("image-scaler: .auto -> format from Accept; strip /v1/images for the origin group")
+                .comment("image-scaler: decode %XX, .auto from Accept, strip /v1/images for the origin group")
                 .runtime(FunctionRuntime.JS_2_0)
                 .code(FunctionCode.fromInline(read(repo.variantRequestFunction())))
                 .build());

@@ -461,7 +461,7 @@ class ImageScalerStackTest {
         JsonNode fn = t.only("AWS::CloudFront::Function");
         assertEquals("cloudfront-js-2.0", fn.at("/FunctionConfig/Runtime").asText());
         assertTrue(fn.get("AutoPublish").asBoolean());
-        // the code VariantRequestFunctionTest runs under node is the code that is deployed
+        // the code the local edge runs (and CloudFrontFunctionTableTest runs from this template) is what is deployed
         assertEquals(read(RepoLayout.discover().variantRequestFunction()), fn.get("FunctionCode").asText());
         JsonNode association = behavior(Cdn.VARIANT_PATH).at("/FunctionAssociations/0");
         assertEquals("viewer-request", association.get("EventType").asText());
