@@ -20,6 +20,10 @@ import software.constructs.Node;
  * @param retainData          keep buckets, table and user pool when the stack is deleted
  * @param mailFrom            a verified SES identity (address) that upload notifications are sent from;
  *                            empty = email notification refused (webhooks still work)
+ * @param domainName          the distribution's own host name (e.g. {@code images.example.com}); with it,
+ *                            viewers need TLS 1.2 or later (TLSv1.2_2021), which CloudFront allows only with a
+ *                            custom certificate; empty = the default *.cloudfront.net name, whose minimum is TLSv1
+ * @param certificateArn      an ACM certificate in us-east-1 covering {@code domainName}; set both or neither
  */
 public record DeploymentSettings(
         Path handlerAsset,
@@ -36,7 +40,9 @@ public record DeploymentSettings(
         Optional<String> alarmEmail,
         String tableName,
         boolean retainData,
-        Optional<String> mailFrom) {
+        Optional<String> mailFrom,
+        Optional<String> domainName,
+        Optional<String> certificateArn) {
 
     public DeploymentSettings {
         require(handlerMemoryMb >= 512 && handlerMemoryMb <= 10240, "handlerMemoryMb must be 512..10240");
@@ -46,6 +52,10 @@ public record DeploymentSettings(
         require(srMaxInstances >= 1, "srMaxInstances must be at least 1");
         require(!tableName.isBlank(), "tableName must be set");
         require(mailFrom.map(m -> m.matches("[^@\\s]+@[^@\\s]+")).orElse(true), "mailFrom must be an address");
+        require(domainName.isPresent() == certificateArn.isPresent(),
+                "domainName and certificateArn go together (CloudFront needs the certificate for the name)");
+        require(certificateArn.map(a -> a.startsWith("arn:") && a.contains(":acm:us-east-1:")).orElse(true),
+                "certificateArn must be an ACM certificate in us-east-1 (CloudFront reads certificates only there)");
     }
 
     /** Reads the settings from the app's context; defaults are those the README documents. */
@@ -66,7 +76,9 @@ public record DeploymentSettings(
                 text(node, "alarmEmail"),
                 text(node, "tableName").orElse("image-records"),
                 text(node, "retainData").map(Boolean::parseBoolean).orElse(true),
-                text(node, "mailFrom"));
+                text(node, "mailFrom"),
+                text(node, "domainName"),
+                text(node, "certificateArn"));
     }
 
     private static Optional<String> text(Node node, String key) {

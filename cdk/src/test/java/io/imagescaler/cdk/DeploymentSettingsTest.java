@@ -14,7 +14,7 @@ class DeploymentSettingsTest {
     private static DeploymentSettings with(int memory, int timeout, int expiry, int srMax, String table) {
         return new DeploymentSettings(Path.of("x.jar"), Path.of("waf"), memory, timeout, expiry, false,
                 "ml.g5.xlarge", "image", "", srMax, Optional.empty(), Optional.empty(), table, true,
-                Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     @Test
