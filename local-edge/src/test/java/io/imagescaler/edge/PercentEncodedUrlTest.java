@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.imagescaler.edge.access.DevIssuer;
+import io.imagescaler.handler.api.HttpRequest;
+import io.imagescaler.handler.api.HttpResponse;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A transform segment is one variant however the client percent-encodes it: URLs signed by AWS's
  * {@code @aws-sdk/cloudfront-signer} (which sends ',' as %2C) and by the project's signer (plain, %2C, %2c, %5F)
- * all answer 200 with the same bytes, from one generated-bucket object, rendered once (one cache key).
+ * all answer 200 with the same bytes, from one generated-bucket object, rendered once (one cache key); the handler
+ * tolerates an encoded path on its own, and escapes that would change the meaning are refused, not decoded.
  */
 class PercentEncodedUrlTest {
     static final String PLAIN = "w_24,h_16,fit_cover";
@@ -49,8 +50,8 @@ class PercentEncodedUrlTest {
             long before = edge.server().handlerInvocations();
             byte[] first = null;
             for (String url : urls) {
-                var r = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
+                var r = http.send(java.net.http.HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
                 assertEquals(200, r.statusCode(), url + ": " + new String(r.body()));
                 assertEquals("image/webp", r.headers().firstValue("Content-Type").orElseThrow(), url);
                 if (first == null) {
@@ -70,12 +71,21 @@ class PercentEncodedUrlTest {
     }
 
     @Test
-    void anEscapedSlashOrPercentIsRefusedNotDecoded(@TempDir Path data) throws Exception {
+    void theHandlerAloneToleratesEncodingAndAnEscapedSpaceOrPercentIsRefused(@TempDir Path data) throws Exception {
         try (LocalEdge edge = LocalEdge.start(0, data, Map.of("LOCAL_SR", "false"))) {
             String id = upload(edge);
+            // API Gateway straight to the handler, no edge function in between (as a direct origin request would be)
+            String secret = Files.readString(data.resolve("origin-verify.secret")).trim();
+            HttpResponse direct = edge.wiring().router().handle(new HttpRequest("GET",
+                    "/v1/images/" + id + "/w%5F24%2ch_16%2Cfit_cover.png", "", Map.of("X-Origin-Verify", secret),
+                    Map.of(), null));
+            assertEquals(200, direct.status(), new String(direct.body()));
+            assertEquals(List.of(id + "/w_24,h_16,fit_cover.png"), edge.wiring().clients().s3().listObjectsV2(r -> r
+                    .bucket("image-storage-generated").prefix(id + "/")).contents().stream().map(o -> o.key()).toList());
+
             for (String bad : new String[] {"w_24%252Ch_16.webp", "w_24%20.webp"}) {
-                var r = http.send(HttpRequest.newBuilder(Signed.uri(edge, "/v1/images/" + id + "/" + bad)).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
+                var r = http.send(java.net.http.HttpRequest.newBuilder(Signed.uri(edge, "/v1/images/" + id + "/" + bad)).GET().build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
                 assertEquals(400, r.statusCode(), bad + ": " + r.body());
                 assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElseThrow(), bad);
             }
@@ -83,10 +93,10 @@ class PercentEncodedUrlTest {
     }
 
     private String upload(LocalEdge edge) throws Exception {
-        var created = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images"))
+        var created = http.send(java.net.http.HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images"))
                 .header("Authorization", "Bearer " + Files.readString(edge.issuer().tokenFile(DevIssuer.USER)))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.image("jpeg-tiny-40x60-orient3.jpg"))).build(),
-                HttpResponse.BodyHandlers.ofString());
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(Fixtures.image("jpeg-tiny-40x60-orient3.jpg"))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(201, created.statusCode(), created.body());
         return created.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
     }
