@@ -9,6 +9,9 @@ import software.amazon.awscdk.CfnParameter;
 import software.amazon.awscdk.CfnParameterProps;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import software.amazon.awscdk.services.certificatemanager.Certificate;
 import software.amazon.awscdk.services.cloudfront.AllowedMethods;
 import software.amazon.awscdk.services.cloudfront.BehaviorOptions;
 import software.amazon.awscdk.services.cloudfront.CacheCookieBehavior;
@@ -33,6 +36,8 @@ import software.amazon.awscdk.services.cloudfront.OriginRequestPolicy;
 import software.amazon.awscdk.services.cloudfront.PriceClass;
 import software.amazon.awscdk.services.cloudfront.PublicKey;
 import software.amazon.awscdk.services.cloudfront.PublicKeyProps;
+import software.amazon.awscdk.services.cloudfront.SSLMethod;
+import software.amazon.awscdk.services.cloudfront.SecurityPolicyProtocol;
 import software.amazon.awscdk.services.cloudfront.ViewerProtocolPolicy;
 import software.amazon.awscdk.services.cloudfront.origins.OriginGroup;
 import software.amazon.awscdk.services.cloudfront.origins.OriginGroupProps;
@@ -107,8 +112,9 @@ public final class Cdn extends Construct {
                 .fallbackStatusCodes(FAILOVER_STATUS_CODES)
                 .build());
 
+        // the same file the local edge runs (waf-rules edge/variant-request.js), inlined as it is
         Function variantRequest = new Function(this, "VariantRequest", FunctionProps.builder()
-                .comment("image-scaler: .auto -> format from Accept; strip /v1/images for the origin group")
+                .comment("image-scaler: decode %XX, .auto from Accept, strip /v1/images for the origin group")
                 .runtime(FunctionRuntime.JS_2_0)
                 .code(FunctionCode.fromInline(read(repo.variantRequestFunction())))
                 .build());
@@ -143,13 +149,36 @@ public final class Cdn extends Construct {
                 .originRequestPolicy(OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER)
                 .build();
 
-        distribution = new Distribution(this, "Distribution", DistributionProps.builder()
+        DistributionProps.Builder props = DistributionProps.builder()
                 .comment("image-scaler")
                 .httpVersion(HttpVersion.HTTP2_AND_3)
                 .priceClass(PriceClass.PRICE_CLASS_100)
                 .webAclId(security.cloudFrontAcl().getAttrArn())
-                .defaultBehavior(apiBehavior)
-                .build());
+                // standard logs, next to the buckets' access logs (Storage.logs, expired after 90 days)
+                .enableLogging(true)
+                .logBucket(storage.logs())
+                .logFilePrefix("cloudfront/")
+                .logIncludesCookies(false)
+                .defaultBehavior(apiBehavior);
+        settings.domainName().ifPresent(name -> props
+                .domainNames(List.of(name))
+                .certificate(Certificate.fromCertificateArn(this, "Certificate", settings.certificateArn().orElseThrow()))
+                .minimumProtocolVersion(SecurityPolicyProtocol.TLS_V1_2_2021)
+                .sslSupportMethod(SSLMethod.SNI));
+        distribution = new Distribution(this, "Distribution", props.build());
+        if (settings.domainName().isEmpty()) {
+            NagSuppressions.addResourceSuppressions(distribution, List.of(NagPackSuppression.builder()
+                    .id("AwsSolutions-CFR4")
+                    .reason("no custom domain configured: the default *.cloudfront.net certificate's security policy"
+                            + " is fixed by CloudFront (TLSv1); deploy with -c domainName=... -c certificateArn=..."
+                            + " to require TLSv1.2_2021 (cdk/README.md, TLS)")
+                    .build()));
+        }
+        NagSuppressions.addResourceSuppressions(distribution, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-CFR1")
+                .reason("an image CDN for public web pages: who may fetch is decided by signed URLs, not by country;"
+                        + " a deployment with a legal need adds geoRestriction here")
+                .build()));
         // CloudFront matches behaviours in order: the two specific patterns must precede the variant one
         distribution.addBehavior("/v1/images/*/original", apiOrigin, signedApi);
         distribution.addBehavior("/v1/images/*/metadata", apiOrigin, apiBehavior);

@@ -20,6 +20,10 @@ import software.constructs.Node;
  * @param retainData          keep buckets, table and user pool when the stack is deleted
  * @param mailFrom            a verified SES identity (address) that upload notifications are sent from;
  *                            empty = email notification refused (webhooks still work)
+ * @param domainName          the distribution's own host name (e.g. {@code images.example.com}); with it,
+ *                            viewers need TLS 1.2 or later (TLSv1.2_2021), which CloudFront allows only with a
+ *                            custom certificate; empty = the default *.cloudfront.net name, whose minimum is TLSv1
+ * @param certificateArn      an ACM certificate in us-east-1 covering {@code domainName}; set both or neither
  * @param architecture        {@code x86_64} (default) or {@code arm64} (Graviton): the jar carries libvips for both
  */
 public record DeploymentSettings(
@@ -38,6 +42,8 @@ public record DeploymentSettings(
         String tableName,
         boolean retainData,
         Optional<String> mailFrom,
+        Optional<String> domainName,
+        Optional<String> certificateArn,
         String architecture) {
 
     public DeploymentSettings {
@@ -48,6 +54,10 @@ public record DeploymentSettings(
         require(srMaxInstances >= 1, "srMaxInstances must be at least 1");
         require(!tableName.isBlank(), "tableName must be set");
         require(mailFrom.map(m -> m.matches("[^@\\s]+@[^@\\s]+")).orElse(true), "mailFrom must be an address");
+        require(domainName.isPresent() == certificateArn.isPresent(),
+                "domainName and certificateArn go together (CloudFront needs the certificate for the name)");
+        require(certificateArn.map(a -> a.startsWith("arn:") && a.contains(":acm:us-east-1:")).orElse(true),
+                "certificateArn must be an ACM certificate in us-east-1 (CloudFront reads certificates only there)");
         require(architecture.equals("x86_64") || architecture.equals("arm64"), "arch must be x86_64 or arm64");
     }
 
@@ -70,6 +80,8 @@ public record DeploymentSettings(
                 text(node, "tableName").orElse("image-records"),
                 text(node, "retainData").map(Boolean::parseBoolean).orElse(true),
                 text(node, "mailFrom"),
+                text(node, "domainName"),
+                text(node, "certificateArn"),
                 // x86_64 stays the default until arm64 has run somewhere real (both natives are in the jar)
                 text(node, "arch").orElse("x86_64"));
     }

@@ -1,18 +1,24 @@
 package io.imagescaler.cdk;
 
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.apigateway.AccessLogFormat;
 import software.amazon.awscdk.services.apigateway.AuthorizationType;
 import software.amazon.awscdk.services.apigateway.CognitoUserPoolsAuthorizer;
 import software.amazon.awscdk.services.apigateway.CognitoUserPoolsAuthorizerProps;
 import software.amazon.awscdk.services.apigateway.EndpointType;
 import software.amazon.awscdk.services.apigateway.LambdaIntegration;
 import software.amazon.awscdk.services.apigateway.LambdaIntegrationOptions;
+import software.amazon.awscdk.services.apigateway.LogGroupLogDestination;
+import software.amazon.awscdk.services.apigateway.MethodLoggingLevel;
 import software.amazon.awscdk.services.apigateway.MethodOptions;
 import software.amazon.awscdk.services.apigateway.Resource;
 import software.amazon.awscdk.services.apigateway.RestApi;
@@ -29,6 +35,7 @@ import software.amazon.awscdk.services.lambda.Tracing;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.LogGroupProps;
 import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.secretsmanager.RotationScheduleOptions;
 import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.amazon.awscdk.services.secretsmanager.SecretProps;
 import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
@@ -53,7 +60,7 @@ public final class ImageApi extends Construct {
     private final Map<String, String> environment;
     private final Secret webhookSecret;
 
-    public ImageApi(Construct scope, String id, DeploymentSettings settings, Storage storage,
+    public ImageApi(Construct scope, String id, DeploymentSettings settings, RepoLayout repo, Storage storage,
                     EdgeSecurity security, Uploaders uploaders, Optional<SuperResolution> sr) {
         super(scope, id);
 
@@ -81,6 +88,8 @@ public final class ImageApi extends Construct {
         // SnapStart's snapshot; FFM downcalls from the unnamed module are allowed without a warning
         env.put("JAVA_TOOL_OPTIONS", "--enable-native-access=ALL-UNNAMED -Djava.awt.headless=true");
 
+        LogGroup handlerLogs = new LogGroup(this, "HandlerLogs", LogGroupProps.builder()
+                .retention(RetentionDays.ONE_MONTH).build());
         function = new Function(this, "Handler", FunctionProps.builder()
                 .description("image-scaler: upload, metadata, variants, stats")
                 .runtime(Runtime.JAVA_25)
@@ -92,8 +101,8 @@ public final class ImageApi extends Construct {
                 .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
                 .tracing(Tracing.ACTIVE)
                 .environment(env)
-                .logGroup(new LogGroup(this, "HandlerLogs", LogGroupProps.builder()
-                        .retention(RetentionDays.ONE_MONTH).build()))
+                .logGroup(handlerLogs)
+                .role(FunctionRole.writingTo(this, "HandlerRole", handlerLogs, "image-handler: its own logs plus the grants below"))
                 .build());
         // SnapStart snapshots only published versions; everything invokes the alias, never $LATEST
         Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
@@ -104,6 +113,16 @@ public final class ImageApi extends Construct {
                 .build());
 
         grantLeastPrivilege(storage, security, sr);
+        rotateWebhookSecret(repo);
+        NagSuppressions.addResourceSuppressions(function.getRole(), List.of(NagPackSuppression.builder().id("AwsSolutions-IAM5")
+                .appliesTo(List.of("Resource::*", "Resource::<" + logicalId(storage.originals()) + ".Arn>/originals/*",
+                        "Resource::<" + logicalId(storage.originals()) + ".Arn>/incoming/*",
+                        "Resource::<" + logicalId(storage.originals()) + ".Arn>/quarantine/*",
+                        "Resource::<" + logicalId(storage.generated()) + ".Arn>/*"))
+                .reason("objects under a prefix: their keys are image ids minted at run time, so the prefix is the"
+                        + " narrowest resource. '*' only where the action has no resource-level permissions"
+                        + " (rekognition:DetectModerationLabels, X-Ray's PutTraceSegments/PutTelemetryRecords)")
+                .build()), true);
         this.environment = Map.copyOf(env);
 
         api = new RestApi(this, "Api", RestApiProps.builder()
@@ -112,11 +131,21 @@ public final class ImageApi extends Construct {
                 .endpointTypes(List.of(EndpointType.REGIONAL))
                 // images travel as bytes both ways; the proxy integration base64-encodes them for Lambda
                 .binaryMediaTypes(List.of("*/*"))
-                .cloudWatchRole(false)
+                // access and execution logs need the account's API Gateway CloudWatch role; kept when the stack
+                // goes, because it is an account-wide setting other APIs may rely on
+                .cloudWatchRole(true)
+                .cloudWatchRoleRemovalPolicy(RemovalPolicy.RETAIN)
                 .deployOptions(StageOptions.builder()
                         .stageName(STAGE)
                         .tracingEnabled(true)
                         .metricsEnabled(true)
+                        // API Gateway writes access logs only to CloudWatch Logs or Firehose, not to S3
+                        .accessLogDestination(new LogGroupLogDestination(new LogGroup(this, "ApiAccessLogs",
+                                LogGroupProps.builder().retention(RetentionDays.THREE_MONTHS).build())))
+                        .accessLogFormat(AccessLogFormat.jsonWithStandardFields())
+                        // errors of every method; INFO would log every variant request twice (access log too)
+                        .loggingLevel(MethodLoggingLevel.ERROR)
+                        .dataTraceEnabled(false)
                         .throttlingRateLimit(1000)
                         .throttlingBurstLimit(2000)
                         .build())
@@ -148,10 +177,53 @@ public final class ImageApi extends Construct {
         uploads.addResource("{id}").addResource("complete").addMethod("POST", proxy, uploader);
         v1.addResource("stats").addMethod("GET", proxy, uploader);
 
+        NagSuppressions.addResourceSuppressions(api, List.of(
+                NagPackSuppression.builder().id("AwsSolutions-APIG2").reason("the handler validates every request"
+                        + " itself (ids by pattern, transforms by a bounded grammar, bodies by their image header) and"
+                        + " answers RFC 9457 problems; an API Gateway validator would duplicate it with another error"
+                        + " shape").build(),
+                NagPackSuppression.builder().id("AwsSolutions-APIG4").reason("variant, original and metadata GETs"
+                        + " are authorised at CloudFront (signed URL or cookie) and by the handler (owner token for"
+                        + " metadata); the regional WAF admits only requests carrying CloudFront's X-Origin-Verify"
+                        + " secret. Uploads, deletes and stats use the Cognito authorizer").build(),
+                NagPackSuppression.builder().id("AwsSolutions-COG4").reason("see AwsSolutions-APIG4: the open methods"
+                        + " are the signed-URL reads; every write uses the Cognito user pool authorizer").build(),
+                NagPackSuppression.builder().id("AwsSolutions-IAM4").appliesTo(List.of(
+                        "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"))
+                        .reason("the account's API Gateway logging role, as AWS documents it: API Gateway itself"
+                                + " assumes it to create and write the API's log groups").build()), true);
+
         new CfnWebACLAssociation(this, "RegionalWaf", CfnWebACLAssociationProps.builder()
                 .resourceArn(api.getDeploymentStage().getStageArn())
                 .webAclArn(security.regionalAcl().getAttrArn())
                 .build());
+    }
+
+    /**
+     * The webhook key rotates every 90 days (a new random key; receivers accept the AWSCURRENT and AWSPREVIOUS
+     * versions, since running handlers keep the key they read at start).
+     */
+    private void rotateWebhookSecret(RepoLayout repo) {
+        LogGroup logs = new LogGroup(this, "WebhookRotatorLogs", LogGroupProps.builder()
+                .retention(RetentionDays.ONE_YEAR).build());
+        Function rotator = new Function(this, "WebhookRotator", FunctionProps.builder()
+                .description("rotates the upload-webhook HMAC key (a new random key)")
+                .runtime(Runtime.PYTHON_3_14)
+                .handler("webhook_secret_rotation.handler")
+                .code(Code.fromAsset(repo.rotationCode().toString()))
+                .timeout(Duration.seconds(30))
+                .memorySize(256)
+                .logGroup(logs)
+                .role(FunctionRole.writingTo(this, "WebhookRotatorRole", logs,
+                        "webhook key rotation: its own logs plus the secret's rotation grants"))
+                .build());
+        webhookSecret.addRotationSchedule("Rotation", RotationScheduleOptions.builder()
+                .rotationLambda(rotator)
+                .automaticallyAfter(Duration.days(90))
+                .build());
+        NagSuppressions.addResourceSuppressions(rotator.getRole(), List.of(NagPackSuppression.builder().id("AwsSolutions-IAM5")
+                .appliesTo(List.of("Resource::*")).reason("secretsmanager:GetRandomPassword, which CDK grants a"
+                        + " rotation function, has no resource-level permissions").build()), true);
     }
 
     private void grantLeastPrivilege(Storage storage, EdgeSecurity security, Optional<SuperResolution> sr) {
@@ -180,6 +252,12 @@ public final class ImageApi extends Construct {
         function.addToRolePolicy(Allow.statement(List.of("rekognition:DetectModerationLabels"), List.of("*")));
         sr.ifPresent(s -> function.addToRolePolicy(Allow.statement(List.of("sagemaker:InvokeEndpoint"),
                 List.of(s.endpointArn()))));
+    }
+
+    /** A resource's CloudFormation logical id, as cdk-nag names resources in {@code appliesTo}. */
+    static String logicalId(software.constructs.IConstruct c) {
+        return Stack.of(c).resolve(((software.amazon.awscdk.CfnResource) c.getNode().getDefaultChild()).getLogicalId())
+                .toString();
     }
 
     /** The handler's environment (the upload processor runs the same code with the same settings). */

@@ -1,5 +1,7 @@
 package io.imagescaler.cdk;
 
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awscdk.ArnComponents;
@@ -40,12 +42,18 @@ public final class ImageScalerStack extends Stack {
                 WafRuleSet.load(settings.wafRulesDir().resolve("cloudfront-acl.json")));
         uploaders = new Uploaders(this, "Uploaders", settings);
         sr = settings.superResolution() ? Optional.of(new SuperResolution(this, "SuperResolution", settings)) : Optional.empty();
-        api = new ImageApi(this, "ImageApi", settings, storage, security, uploaders, sr);
+        api = new ImageApi(this, "ImageApi", settings, repo, storage, security, uploaders, sr);
         uploadProcessing = new UploadProcessing(this, "UploadProcessing", settings, storage, api);
         cdn = new Cdn(this, "Cdn", settings, repo, storage, api, security);
         rotation = new OriginVerifyRotation(this, "OriginVerifyRotation", repo, security, cdn);
         monitoring = new Monitoring(this, "Monitoring", settings, api, cdn, security, sr);
         grantInvalidation();
+        // CDK's own singleton that configures S3 event notifications at deploy time (not this app's code)
+        NagSuppressions.addResourceSuppressionsByPath(this, "/" + id + "/BucketNotificationsHandler050a0587b7544547bf325f094a3db834/Role/Resource",
+                List.of(NagPackSuppression.builder().id("AwsSolutions-IAM4").reason("the role of CDK's built-in"
+                        + " BucketNotificationsHandler, which only runs during deployment to put the originals"
+                        + " bucket's notification configuration; CDK defines it with AWSLambdaBasicExecutionRole")
+                        .build()));
 
         output("DistributionDomain", cdn.distribution().getDistributionDomainName());
         output("DistributionId", cdn.distribution().getDistributionId());

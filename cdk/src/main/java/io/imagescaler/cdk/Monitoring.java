@@ -21,6 +21,7 @@ import software.amazon.awscdk.services.cloudwatch.MetricProps;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.TopicProps;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.constructs.Construct;
 
@@ -37,7 +38,8 @@ public final class Monitoring extends Construct {
     public Monitoring(Construct scope, String id, DeploymentSettings settings, ImageApi api, Cdn cdn,
                       EdgeSecurity security, Optional<SuperResolution> sr) {
         super(scope, id);
-        alarms = new Topic(this, "Alarms");
+        // publishers (CloudWatch alarms) must use TLS, as the topic policy says
+        alarms = new Topic(this, "Alarms", TopicProps.builder().enforceSsl(true).build());
         settings.alarmEmail().ifPresent(email -> alarms.addSubscription(new EmailSubscription(email)));
         String region = Stack.of(this).getRegion();
 

@@ -31,18 +31,16 @@ public record RepoLayout(Path root) {
         return root.resolve("waf-rules/src/main/resources/waf");
     }
 
-    /** The shared CloudFront Function source that negotiates {@code .auto} (also run by the local edge). */
-    public Path sharedAutoFormatFunction() {
-        return root.resolve("waf-rules/src/main/resources/edge/auto-format.js");
-    }
-
     /** Code of the origin-verify secret rotation Lambda. */
     public Path rotationCode() {
         return root.resolve("cdk/src/main/resources/rotation");
     }
 
-    /** The viewer-request CloudFront Function for variant GETs. */
+    /**
+     * The viewer-request CloudFront Function for variant GETs: the one source, which the local edge runs too
+     * (waf-rules {@code VariantRequestFunction}).
+     */
     public Path variantRequestFunction() {
-        return root.resolve("cdk/src/main/resources/edge/variant-request.js");
+        return root.resolve("waf-rules/src/main/resources/edge/variant-request.js");
     }
 }

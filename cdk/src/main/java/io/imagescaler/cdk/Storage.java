@@ -1,5 +1,7 @@
 package io.imagescaler.cdk;
 
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -25,11 +27,16 @@ import software.constructs.Construct;
 /**
  * Where images and records live: the originals bucket ({@code originals/}, {@code incoming/},
  * {@code quarantine/}), the generated-variants bucket ({@code {id}/{canonical}.{fmt}}, expiring), and the
- * {@code image-records} table.
+ * {@code image-records} table; and the access-log bucket that the two buckets, CloudFront and (through Cdn)
+ * the distribution write their access logs to.
  */
 public final class Storage extends Construct {
     public static final String OWNER_INDEX = "owner-index";
 
+    /** How long access logs are kept: long enough to answer an abuse report or a bill, then gone. */
+    public static final int ACCESS_LOG_DAYS = 90;
+
+    private final Bucket logs;
     private final Bucket originals;
     private final Bucket generated;
     private final Table records;
@@ -37,6 +44,23 @@ public final class Storage extends Construct {
     public Storage(Construct scope, String id, DeploymentSettings settings) {
         super(scope, id);
         RemovalPolicy removal = settings.retainData() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+        // S3 server access logs (originals/, generated/) and CloudFront standard logs (cloudfront/). CloudFront's
+        // standard logging writes with an ACL grant, so this one bucket keeps ACLs (owner preferred); SSE-S3,
+        // because CloudFront cannot write to a KMS-encrypted log bucket.
+        logs = new Bucket(this, "AccessLogs", BucketProps.builder()
+                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+                .encryption(BucketEncryption.S3_MANAGED)
+                .enforceSsl(true)
+                .objectOwnership(ObjectOwnership.BUCKET_OWNER_PREFERRED)
+                .lifecycleRules(List.of(LifecycleRule.builder().id("access-logs-" + ACCESS_LOG_DAYS + "d")
+                        .expiration(Duration.days(ACCESS_LOG_DAYS)).build()))
+                .removalPolicy(removal)
+                .autoDeleteObjects(!settings.retainData())
+                .build());
+        NagSuppressions.addResourceSuppressions(logs, List.of(NagPackSuppression.builder().id("AwsSolutions-S1")
+                .reason("this is the access-log bucket; logging its own reads into itself would log the log writes")
+                .build()));
 
         originals = new Bucket(this, "Originals", BucketProps.builder()
                 .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
@@ -66,6 +90,8 @@ public final class Storage extends Construct {
                         .exposedHeaders(List.of("ETag"))
                         .maxAge(3600)
                         .build()))
+                .serverAccessLogsBucket(logs)
+                .serverAccessLogsPrefix("s3/originals/")
                 .removalPolicy(removal)
                 .build());
 
@@ -80,6 +106,8 @@ public final class Storage extends Construct {
                                 .expiration(Duration.days(settings.generatedExpiryDays())).build(),
                         LifecycleRule.builder().id("abort-multipart-1d")
                                 .abortIncompleteMultipartUploadAfter(Duration.days(1)).build()))
+                .serverAccessLogsBucket(logs)
+                .serverAccessLogsPrefix("s3/generated/")
                 // a cache can always be rebuilt, so it never blocks a teardown
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .autoDeleteObjects(true)
@@ -103,6 +131,11 @@ public final class Storage extends Construct {
                 .sortKey(Attribute.builder().name("createdAt").type(AttributeType.STRING).build())
                 .projectionType(ProjectionType.ALL)
                 .build());
+    }
+
+    /** Access logs of the buckets and the distribution, expired after {@link #ACCESS_LOG_DAYS}. */
+    public Bucket logs() {
+        return logs;
     }
 
     public Bucket originals() {

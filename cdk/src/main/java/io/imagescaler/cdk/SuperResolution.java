@@ -1,5 +1,7 @@
 package io.imagescaler.cdk;
 
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
@@ -44,11 +46,24 @@ public final class SuperResolution extends Construct {
                 List.of("ecr:GetAuthorizationToken"), List.of("*")));
         execution.addToPolicy(Allow.statement(
                 List.of("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"),
-                List.of(Fn.sub("arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/*"))));
+                List.of(Fn.sub("arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/"
+                        + ecrRepository(settings.srImageUri())))));
+        // SageMaker writes an endpoint's logs to /aws/sagemaker/Endpoints/{name}; ":*" is that group's streams
+        String endpointLogs = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/sagemaker/Endpoints/"
+                + endpointName;
         execution.addToPolicy(Allow.statement(
                 List.of("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"),
-                List.of(Fn.sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/sagemaker/*"))));
+                List.of(Fn.sub(endpointLogs), Fn.sub(endpointLogs + ":*"))));
         execution.addToPolicy(Allow.statement(List.of("cloudwatch:PutMetricData"), List.of("*")));
+        NagSuppressions.addResourceSuppressions(execution, List.of(NagPackSuppression.builder().id("AwsSolutions-IAM5")
+                .appliesTo(List.of("Resource::*",
+                        "Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/sagemaker/Endpoints/"
+                                + endpointName + ":*",
+                        "Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/*"))
+                .reason("'*' only where the action has no resource-level permissions (ecr:GetAuthorizationToken,"
+                        + " cloudwatch:PutMetricData); ':*' is the log streams of the endpoint's own log group; the"
+                        + " repository is named when srImageUri is an ECR image of this account (the default), '*'"
+                        + " only for an image URI from elsewhere").build()), true);
 
         CfnModel.ContainerDefinitionProperty.Builder container = CfnModel.ContainerDefinitionProperty.builder()
                 .image(Fn.sub(settings.srImageUri()));
@@ -91,6 +106,14 @@ public final class SuperResolution extends Construct {
                 .scaleOutCooldown(Duration.minutes(2))
                 .scaleInCooldown(Duration.minutes(10))
                 .build());
+    }
+
+    /** The repository of an ECR image URI ({@code ...dkr.ecr...amazonaws.com/NAME:tag}), else '*'. */
+    static String ecrRepository(String imageUri) {
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("^[^/]+\\.dkr\\.ecr\\.[^/]+\\.amazonaws\\.com/([a-z0-9._/-]+)(?::[^/@]+|@sha256:[0-9a-f]+)?$")
+                .matcher(imageUri);
+        return m.matches() ? m.group(1) : "*";
     }
 
     public String endpointName() {

@@ -1,5 +1,7 @@
 package io.imagescaler.cdk;
 
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +62,8 @@ public final class UploadProcessing extends Construct {
         env.put("PROCESSING_DIR", "/tmp/uploads");
         env.put("SWEEP_AFTER_SECONDS", Integer.toString(SWEEP_AFTER_SECONDS));
 
+        LogGroup processorLogs = new LogGroup(this, "ProcessorLogs", LogGroupProps.builder()
+                .retention(RetentionDays.ONE_MONTH).build());
         function = new Function(this, "Processor", FunctionProps.builder()
                 .description("image-scaler: processes completed large uploads; sweeps lost completions")
                 .runtime(Runtime.JAVA_25)
@@ -72,10 +76,19 @@ public final class UploadProcessing extends Construct {
                 // one large upload at a time per environment; a burst of uploads gets more environments
                 .tracing(Tracing.ACTIVE)
                 .environment(env)
-                .logGroup(new LogGroup(this, "ProcessorLogs", LogGroupProps.builder()
-                        .retention(RetentionDays.ONE_MONTH).build()))
+                .logGroup(processorLogs)
+                .role(FunctionRole.writingTo(this, "ProcessorRole", processorLogs,
+                        "image-scaler upload processor: its own logs plus the grants below"))
                 .build());
         grantLeastPrivilege(settings, storage);
+        String originalsId = ImageApi.logicalId(storage.originals());
+        NagSuppressions.addResourceSuppressions(function.getRole(), List.of(NagPackSuppression.builder().id("AwsSolutions-IAM5")
+                .appliesTo(List.of("Resource::*", "Resource::<" + originalsId + ".Arn>/originals/*",
+                        "Resource::<" + originalsId + ".Arn>/incoming/*", "Resource::<" + originalsId + ".Arn>/quarantine/*"))
+                .reason("objects under a prefix: their keys are image ids minted at run time, so the prefix is the"
+                        + " narrowest resource. '*' only where the action has no resource-level permissions"
+                        + " (rekognition:DetectModerationLabels, X-Ray's PutTraceSegments/PutTelemetryRecords)")
+                .build()), true);
         // webhooks are signed and sent from here
         function.addToRolePolicy(Allow.statement(List.of("secretsmanager:GetSecretValue"),
                 List.of(api.webhookSecret().getSecretArn())));

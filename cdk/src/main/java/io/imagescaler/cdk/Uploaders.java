@@ -1,5 +1,9 @@
 package io.imagescaler.cdk;
 
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.List;
+
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.cognito.AccountRecovery;
@@ -7,7 +11,10 @@ import software.amazon.awscdk.services.cognito.AuthFlow;
 import software.amazon.awscdk.services.cognito.CfnUserPoolGroup;
 import software.amazon.awscdk.services.cognito.CfnUserPoolGroupProps;
 import software.amazon.awscdk.services.cognito.FeaturePlan;
+import software.amazon.awscdk.services.cognito.Mfa;
+import software.amazon.awscdk.services.cognito.MfaSecondFactor;
 import software.amazon.awscdk.services.cognito.PasswordPolicy;
+import software.amazon.awscdk.services.cognito.StandardThreatProtectionMode;
 import software.amazon.awscdk.services.cognito.SignInAliases;
 import software.amazon.awscdk.services.cognito.UserPool;
 import software.amazon.awscdk.services.cognito.UserPoolClient;
@@ -28,14 +35,24 @@ public final class Uploaders extends Construct {
     public Uploaders(Construct scope, String id, DeploymentSettings settings) {
         super(scope, id);
         pool = new UserPool(this, "Pool", UserPoolProps.builder()
-                // uploaders only sign in; none of the Essentials/Plus features are used
-                .featurePlan(FeaturePlan.LITE)
+                // Plus: threat protection (compromised-credential and risky sign-in checks), enforced below
+                .featurePlan(FeaturePlan.PLUS)
+                .standardThreatProtectionMode(StandardThreatProtectionMode.FULL_FUNCTION)
+                // a person may add a TOTP app; service accounts that sign in from servers cannot answer one
+                .mfa(Mfa.OPTIONAL)
+                .mfaSecondFactor(MfaSecondFactor.builder().otp(true).sms(false).build())
                 .selfSignUpEnabled(false)
                 .signInAliases(SignInAliases.builder().email(true).build())
-                .passwordPolicy(PasswordPolicy.builder().minLength(12).build())
+                .passwordPolicy(PasswordPolicy.builder().minLength(12).requireLowercase(true).requireUppercase(true)
+                        .requireDigits(true).requireSymbols(true).build())
                 .accountRecovery(AccountRecovery.EMAIL_ONLY)
                 .removalPolicy(settings.retainData() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY)
                 .build());
+        NagSuppressions.addResourceSuppressions(pool, List.of(NagPackSuppression.builder().id("AwsSolutions-COG2")
+                .reason("MFA is OPTIONAL, not REQUIRED: uploaders include service accounts that sign in from servers"
+                        + " (admin password auth) and cannot answer a second factor; people can enrol TOTP, and"
+                        + " threat protection (enforced) blocks risky and compromised-credential sign-ins")
+                .build()));
         client = pool.addClient("Client", UserPoolClientOptions.builder()
                 .generateSecret(false)
                 // SRP for apps; admin password auth for the README's CLI walk-through

@@ -461,7 +461,7 @@ class ImageScalerStackTest {
         JsonNode fn = t.only("AWS::CloudFront::Function");
         assertEquals("cloudfront-js-2.0", fn.at("/FunctionConfig/Runtime").asText());
         assertTrue(fn.get("AutoPublish").asBoolean());
-        // the code VariantRequestFunctionTest runs under node is the code that is deployed
+        // the code the local edge runs (and CloudFrontFunctionTableTest runs from this template) is what is deployed
         assertEquals(read(RepoLayout.discover().variantRequestFunction()), fn.get("FunctionCode").asText());
         JsonNode association = behavior(Cdn.VARIANT_PATH).at("/FunctionAssociations/0");
         assertEquals("viewer-request", association.get("EventType").asText());
@@ -472,7 +472,7 @@ class ImageScalerStackTest {
 
     @Test
     void originVerifySecretRotatesMonthlyThroughTheRotatorScopedToTheAclAndDistribution() {
-        JsonNode schedule = t.only("AWS::SecretsManager::RotationSchedule");
+        JsonNode schedule = rotationOf(logicalId(synth.stack().security().originVerify()));
         assertEquals("rate(30 days)", schedule.at("/RotationRules/ScheduleExpression").asText());
         String rotator = logicalId(synth.stack().rotation().function());
         assertTrue(TemplateJson.references(schedule.get("RotationLambdaARN"), rotator));
@@ -488,6 +488,58 @@ class ImageScalerStackTest {
         assertTrue(TemplateJson.references(waf.get("Resource"), aclId("REGIONAL")));
         JsonNode cf = statements.stream().filter(s -> list(s.get("Action")).contains("cloudfront:UpdateDistribution")).findFirst().orElseThrow();
         assertTrue(TemplateJson.references(cf.get("Resource"), t.onlyId("AWS::CloudFront::Distribution")));
+    }
+
+    private JsonNode rotationOf(String secretId) {
+        return t.ofType("AWS::SecretsManager::RotationSchedule").values().stream()
+                .filter(r -> TemplateJson.references(r.get("SecretId"), secretId)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void webhookKeyRotatesEveryNinetyDaysThroughItsOwnRotator() {
+        JsonNode schedule = rotationOf(logicalId(synth.stack().api().webhookSecret()));
+        assertEquals("rate(90 days)", schedule.at("/RotationRules/ScheduleExpression").asText());
+        String rotator = t.ofType("AWS::Lambda::Function").entrySet().stream()
+                .filter(e -> "webhook_secret_rotation.handler".equals(e.getValue().path("Handler").asText()))
+                .map(Map.Entry::getKey).findFirst().orElseThrow();
+        assertTrue(TemplateJson.references(schedule.get("RotationLambdaARN"), rotator));
+        assertTrue(Files.isRegularFile(RepoLayout.discover().rotationCode().resolve("webhook_secret_rotation.py")));
+    }
+
+    @Test
+    void accessLogsOfTheBucketsTheDistributionAndTheApiAreKept() {
+        String logs = logicalId(synth.stack().storage().logs());
+        JsonNode logBucket = t.resources().get(logs).get("Properties");
+        assertEquals(Storage.ACCESS_LOG_DAYS, logBucket.at("/LifecycleConfiguration/Rules/0/ExpirationInDays").asInt());
+        assertEquals("BucketOwnerPreferred", logBucket.at("/OwnershipControls/Rules/0/ObjectOwnership").asText(),
+                "CloudFront's standard logs need ACLs");
+        for (var bucket : List.of(synth.stack().storage().originals(), synth.stack().storage().generated())) {
+            JsonNode logging = t.resources().get(logicalId(bucket)).at("/Properties/LoggingConfiguration");
+            assertTrue(TemplateJson.references(logging.get("DestinationBucketName"), logs), logging.toString());
+        }
+        JsonNode cf = t.only("AWS::CloudFront::Distribution").at("/DistributionConfig/Logging");
+        assertTrue(TemplateJson.references(cf.get("Bucket"), logs), cf.toString());
+        assertEquals("cloudfront/", cf.get("Prefix").asText());
+        JsonNode stage = t.only("AWS::ApiGateway::Stage");
+        assertTrue(stage.at("/AccessLogSetting/DestinationArn").isObject(), stage.toString());
+        assertEquals("ERROR", stage.at("/MethodSettings/0/LoggingLevel").asText());
+        assertEquals("/*", stage.at("/MethodSettings/0/ResourcePath").asText(), "every resource");
+        assertEquals("*", stage.at("/MethodSettings/0/HttpMethod").asText(), "every method");
+        // this app's functions write to their own log group only, not through AWSLambdaBasicExecutionRole
+        for (var fn : List.of(synth.stack().api().function(), synth.stack().uploadProcessing().function(),
+                synth.stack().rotation().function())) {
+            JsonNode role = t.resources().get(logicalId(fn.getRole())).get("Properties");
+            assertTrue(role.path("ManagedPolicyArns").isMissingNode(), role.toString());
+        }
+    }
+
+    @Test
+    void uploadersMayAddATotpSecondFactorAndThreatProtectionIsEnforced() {
+        JsonNode pool = t.only("AWS::Cognito::UserPool");
+        assertEquals("OPTIONAL", pool.get("MfaConfiguration").asText());
+        assertEquals(List.of("SOFTWARE_TOKEN_MFA"), list(pool.get("EnabledMfas")));
+        assertEquals("ENFORCED", pool.at("/UserPoolAddOns/AdvancedSecurityMode").asText());
+        assertEquals("PLUS", pool.get("UserPoolTier").asText());
     }
 
     @Test

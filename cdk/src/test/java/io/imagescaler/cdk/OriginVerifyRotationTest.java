@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the rotation Lambda's Python tests (src/test/python) against moto's Secrets Manager, WAFv2 and
+ * Runs the rotation Lambdas' Python tests (src/test/python) against moto's Secrets Manager, WAFv2 and
  * CloudFront served on 127.0.0.1, with the regional rules this module deploys. Skipped where python3 with
  * boto3 and moto is not installed.
  */
@@ -24,6 +24,21 @@ class OriginVerifyRotationTest {
         ProcessBuilder pb = new ProcessBuilder("python3", "-m", "unittest", "-v", "test_origin_verify_rotation")
                 .directory(Path.of("src/test/python").toFile());
         pb.environment().put("WAF_RULES", Synthesized.wafRulesDir().resolve("regional-acl.json").toString());
+        pb.environment().put("ROTATION_CODE", RepoLayout.discover().rotationCode().toString());
+        pb.environment().put("AWS_EC2_METADATA_DISABLED", "true");
+        pb.environment().put("PYTHONDONTWRITEBYTECODE", "1");
+        int rc = run(pb, log);
+        String output = Files.readString(log);
+        assertEquals(0, rc, output.lines().filter(l -> !l.contains("HTTP/1.1")).reduce("", (a, b) -> a + "\n" + b));
+    }
+
+    @Test
+    void webhookKeyRotationMakesANewCurrentKeyAndKeepsThePreviousOne() throws Exception {
+        Assumptions.assumeTrue(run(new ProcessBuilder("python3", "-c", "import boto3, moto, flask"), null) == 0,
+                "python3 with boto3 and moto[server] is not installed");
+        Path log = Path.of("target/webhook-rotation-test.log").toAbsolutePath();
+        ProcessBuilder pb = new ProcessBuilder("python3", "-m", "unittest", "-v", "test_webhook_secret_rotation")
+                .directory(Path.of("src/test/python").toFile());
         pb.environment().put("ROTATION_CODE", RepoLayout.discover().rotationCode().toString());
         pb.environment().put("AWS_EC2_METADATA_DISABLED", "true");
         pb.environment().put("PYTHONDONTWRITEBYTECODE", "1");

@@ -20,14 +20,12 @@ import java.util.function.Function;
  * @param cloudFrontAclFile  {@code WAF_CLOUDFRONT_ACL_FILE}: a rule file used instead of the built-in
  *                           {@code waf/cloudfront-acl.json} (e.g. to try a lower rate limit)
  * @param regionalAclFile    {@code WAF_REGIONAL_ACL_FILE}: the same for {@code waf/regional-acl.json}
- * @param avifEncoder        {@code AVIF_ENCODER_AVAILABLE} (default false: the engine has no AVIF encoder),
- *                           whether {@code .auto} may become AVIF
  * @param uploadCorsOrigins  {@code UPLOAD_CORS_ORIGINS} (default {@code http://127.0.0.1:*,http://localhost:*}):
  *                           the web origins whose pages may PUT multipart parts straight to the local S3, as
  *                           the originals bucket's CORS rule allows on AWS; {@code *} is a wildcard
  */
 public record EdgeConfig(boolean requireSignedUrls, Map<String, Path> extraTrustedKeys,
-                         Optional<Path> cloudFrontAclFile, Optional<Path> regionalAclFile, boolean avifEncoder,
+                         Optional<Path> cloudFrontAclFile, Optional<Path> regionalAclFile,
                          List<String> uploadCorsOrigins) {
     static final String DEFAULT_UPLOAD_CORS_ORIGINS = "http://127.0.0.1:*,http://localhost:*";
 
@@ -43,8 +41,6 @@ public record EdgeConfig(boolean requireSignedUrls, Map<String, Path> extraTrust
                 parseKeys(get.apply("TRUSTED_PUBLIC_KEYS").orElse("")),
                 get.apply("WAF_CLOUDFRONT_ACL_FILE").map(Path::of),
                 get.apply("WAF_REGIONAL_ACL_FILE").map(Path::of),
-                get.apply("AVIF_ENCODER_AVAILABLE").map(v -> HandlerConfig.flag("AVIF_ENCODER_AVAILABLE", v))
-                        .orElse(false),
                 Arrays.stream(get.apply("UPLOAD_CORS_ORIGINS").orElse(DEFAULT_UPLOAD_CORS_ORIGINS).split(","))
                         .map(String::strip).filter(o -> !o.isEmpty()).toList());
     }

@@ -4,9 +4,8 @@ import io.imagescaler.edge.gateway.EdgeCacheInvalidator;
 import io.imagescaler.edge.access.DevIssuer;
 import io.imagescaler.edge.access.ViewerSignatures;
 import io.imagescaler.edge.firewall.WebAcls;
-import io.imagescaler.edge.gateway.ImageAlpha;
-import io.imagescaler.edge.negotiation.FormatNegotiation;
-import io.imagescaler.handler.storage.aws.S3Originals;
+import io.imagescaler.edge.gateway.EncodableFormats;
+import io.imagescaler.edge.negotiation.VariantRequestFunction;
 import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -37,6 +36,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The whole system on one machine, in one process: S3Proxy and DynamoDB Local under the data directory,
@@ -178,8 +178,10 @@ public final class LocalEdge implements AutoCloseable {
             WebAcls webAcls = WebAcls.load(env.get("ORIGIN_VERIFY_SECRET"),
                     Optional.ofNullable(env.get("ORIGIN_VERIFY_PREVIOUS")), edgeConfig.cloudFrontAclFile(),
                     edgeConfig.regionalAclFile());
-            ImageAlpha alpha = new ImageAlpha(wiring.service(), new S3Originals(wiring.clients().s3(), wiring.clients().presigner(),
-                    config.originalsBucket()), wiring.engine(), config.limits());
+            // the CloudFront Function's own source, told what this process's engine encodes
+            Set<String> encodes = EncodableFormats.of(wiring.engine());
+            VariantRequestFunction variantRequest = VariantRequestFunction.bundled().encoding(encodes);
+            LOG.info("edge function {}: .auto may become {}", VariantRequestFunction.RESOURCE, variantRequest.encodes());
 
             // S3Proxy sends no event notifications: the edge delivers ObjectCreated for completed uploads.
             ImageHandler handler = new ImageHandler(wiring.router(), wiring.uploads()::process,
@@ -195,8 +197,7 @@ public final class LocalEdge implements AutoCloseable {
                     new GeneratedBucketOrigin(wiring.clients().s3(), config.generatedBucket()),
                     port, config.maxSyncUploadBytes() + 1024 * 1024,
                     Map.of(OriginVerification.HEADER, env.get("ORIGIN_VERIFY_SECRET")),
-                    new EdgeServer.Behaviours(signatures, webAcls, new FormatNegotiation(edgeConfig.avifEncoder()),
-                            alpha), traces).start();
+                    new EdgeServer.Behaviours(signatures, webAcls, variantRequest), traces).start();
             parts.push(server);
             return new LocalEdge(parts, server, wiring, moderation, cache, mail, issuer, signatures, webAcls, sweeps);
         } catch (Exception e) {

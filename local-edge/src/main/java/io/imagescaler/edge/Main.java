@@ -48,7 +48,7 @@ public final class Main implements Callable<Integer> {
      * from the environment here: the local edge only ever talks to its own servers on 127.0.0.1.
      */
     private static final java.util.Set<String> EDGE_TUNABLES = java.util.Set.of("REQUIRE_SIGNED_URLS",
-            "TRUSTED_PUBLIC_KEYS", "WAF_CLOUDFRONT_ACL_FILE", "WAF_REGIONAL_ACL_FILE", "AVIF_ENCODER_AVAILABLE",
+            "TRUSTED_PUBLIC_KEYS", "WAF_CLOUDFRONT_ACL_FILE", "WAF_REGIONAL_ACL_FILE",
             "ORIGIN_VERIFY_PREVIOUS", "WIDTH_LADDER", "PRESETS_ONLY", "TRACING", "METRICS", "METRICS_NAMESPACE",
             "UPLOAD_CORS_ORIGINS");
 

@@ -25,12 +25,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The regional WAF ACL as the edge loads it (origin secret filled in, current and previous), the upload size rule
  * over HTTP, and {@code .auto}: rewritten from Accept after the signature check and before the generated-bucket
- * lookup, so the bucket key names the concrete format.
+ * lookup, so the bucket key names the concrete format; a viewer that takes neither AVIF nor WebP gets the
+ * origin's baseline, stored as {@code .auto}: JPEG, or PNG for an original with alpha.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EdgeWafAndFormatsTest {
     static final String CHROME = "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8";
     static final String JPEG_ONLY = "image/jpeg";
+    /** Chrome 85, before AVIF: WebP whatever the engine encodes (AutoFormatOverHttpTest covers AVIF). */
+    static final String WEBP_VIEWER = "image/webp,image/apng,image/*,*/*;q=0.8";
 
     @TempDir
     static Path data;
@@ -99,9 +102,9 @@ class EdgeWafAndFormatsTest {
     }
 
     @Test
-    void autoBecomesWebpForChromeAndJpegForAJpegOnlyViewer() throws Exception {
+    void autoBecomesWebpForAWebpViewerAndJpegForAJpegOnlyViewer() throws Exception {
         String id = upload("jpeg-tiny-40x60-orient3.jpg");
-        var chrome = auto(id, "w_20", CHROME);
+        var chrome = auto(id, "w_20", WEBP_VIEWER);
         assertEquals(200, chrome.statusCode(), () -> new String(chrome.body()));
         assertEquals("image/webp", chrome.headers().firstValue("Content-Type").orElseThrow());
         assertStored(id + "/w_20.webp");
@@ -109,16 +112,16 @@ class EdgeWafAndFormatsTest {
         var old = auto(id, "w_20", JPEG_ONLY);
         assertEquals(200, old.statusCode());
         assertEquals("image/jpeg", old.headers().firstValue("Content-Type").orElseThrow());
-        assertStored(id + "/w_20.jpg");
+        assertStored(id + "/w_20.auto");
 
         // The second Chrome request is found in the bucket under the concrete key: the cache keys on the format.
         long hits = edge.server().bucketHits();
-        var again = auto(id, "w_20", CHROME);
+        var again = auto(id, "w_20", WEBP_VIEWER);
         assertEquals("Hit from generated bucket", again.headers().firstValue("X-Cache").orElseThrow());
         assertEquals(hits + 1, edge.server().bucketHits());
         var keys = edge.wiring().clients().s3().listObjectsV2(r -> r.bucket("image-storage-generated").prefix(id + "/"))
                 .contents().stream().map(o -> o.key()).toList();
-        assertTrue(keys.stream().noneMatch(k -> k.endsWith(".auto")), keys.toString());
+        assertEquals(java.util.Set.of(id + "/w_20.webp", id + "/w_20.auto"), java.util.Set.copyOf(keys));
     }
 
     @Test
@@ -128,8 +131,8 @@ class EdgeWafAndFormatsTest {
             var jpegOnly = auto(id, "w_40", JPEG_ONLY);
             assertEquals(200, jpegOnly.statusCode(), () -> new String(jpegOnly.body()));
             assertEquals("image/png", jpegOnly.headers().firstValue("Content-Type").orElseThrow(), file);
-            assertStored(id + "/w_40.png");
-            assertEquals("image/webp", auto(id, "w_40", CHROME).headers().firstValue("Content-Type").orElseThrow());
+            assertStored(id + "/w_40.auto");
+            assertEquals("image/webp", auto(id, "w_40", WEBP_VIEWER).headers().firstValue("Content-Type").orElseThrow());
             // no Accept at all: the safest format for the image
             assertEquals("image/png", auto(id, "w_40", null).headers().firstValue("Content-Type").orElseThrow());
         }

@@ -6,6 +6,7 @@ import io.imagescaler.handler.images.ImageRecord;
 import io.imagescaler.handler.images.ImageService;
 import io.imagescaler.handler.images.Served;
 import io.imagescaler.handler.tracing.RequestTelemetry;
+import io.imagescaler.spec.PathSpelling;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,7 +55,8 @@ public final class Router {
             telemetry.operation("large-upload");
             return uploadAnswer.get();
         }
-        String path = r.path();
+        // %2C and ',' (and every escape of a character that needs none) name the same image and variant
+        String path = PathSpelling.plain(r.path());
         if (path.equals("/v1/images")) {
             telemetry.operation("upload");
             requireMethod(r, "POST");

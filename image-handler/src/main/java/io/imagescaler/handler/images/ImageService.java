@@ -317,13 +317,13 @@ public final class ImageService {
         ImageId id = parseId(idText);
         VariantPath path = parseVariant(lastSegment);
         config.variantBounds().check(path.transform(), config.presets().keySet());
-        ImageFormat format = path.format().orElseThrow(() -> new InvalidRequest(
-                "format 'auto' is negotiated by the edge from Accept; ask for jpg, png, webp, avif or gif"));
         TransformSpec spec = expandPreset(path.transform());
-        String key = id.value() + "/" + path.transform().canonical() + "." + format.extension();
+        // ".auto" reaches the origin only when the edge found no modern format the viewer takes (the edge turns it
+        // into avif/webp otherwise): the baseline every viewer decodes, chosen below from the original's pixels
+        String key = id.value() + "/" + path.canonical();
         RequestTelemetry telemetry = RequestTelemetry.current();
         telemetry.image(id.value());
-        telemetry.transform(path.transform().canonical() + "." + format.extension());
+        telemetry.transform(path.canonical());
 
         ImageRecord record = servableRecord(id);
         StageTimings timings = new StageTimings();
@@ -337,6 +337,7 @@ public final class ImageService {
                 () -> new NotFound("image " + id + " has no stored original"));
         Limits limits = config.limitsFor(original.bytes());
         SourceInfo info = engine.probe(original.bytes(), limits);
+        ImageFormat format = path.format().orElse(baseline(info));
         if (SuperResolution.applies(info, spec, limits)) {
             return superResolved(original.bytes(), info, spec, format, key, timings);
         }
@@ -349,6 +350,11 @@ public final class ImageService {
                     timings, Map.of("X-Engine", "fallback"));
         }
         return stored(key, out, format, timings, Map.of());
+    }
+
+    /** What {@code .auto} becomes at the origin: PNG keeps an original's alpha, JPEG for everything opaque. */
+    static ImageFormat baseline(SourceInfo info) {
+        return info.hasAlpha() ? ImageFormat.PNG : ImageFormat.JPG;
     }
 
     /**

@@ -5,7 +5,7 @@ import io.imagescaler.edge.access.ViewerSignatures;
 import io.imagescaler.edge.firewall.WebAcls;
 import io.imagescaler.edge.tracing.EdgeTrace;
 import io.imagescaler.edge.tracing.TraceCollector;
-import io.imagescaler.edge.negotiation.FormatNegotiation;
+import io.imagescaler.edge.negotiation.VariantRequestFunction;
 import io.imagescaler.signer.Verdict;
 import io.imagescaler.waf.WafRequest;
 import io.javalin.Javalin;
@@ -19,13 +19,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP front of the local edge (Javalin on 127.0.0.1): what CloudFront + WAF + API Gateway do for a
  * request, in CloudFront's order: the CloudFront web ACL; the signed-URL check of the pixel-serving
- * behaviours; the {@code .auto} rewrite (CloudFront Function); for variant GETs the generated bucket, failing
+ * behaviours; the viewer-request CloudFront Function of variant GETs (run from its own source); for variant GETs the generated bucket, failing
  * over to the handler on 403/404 as the origin group does; the regional web ACL; the handler, called with an
  * API Gateway proxy event.
  */
@@ -48,12 +49,17 @@ public final class EdgeServer implements AutoCloseable {
      *
      * @param signatures the signed-URL check of the pixel-serving behaviours
      * @param webAcls    the CloudFront and regional WAF web ACLs
-     * @param formats    {@code .auto} negotiation (the CloudFront Function)
-     * @param alpha      whether an image has alpha, for {@code .auto}
+     * @param variantRequest the CloudFront Function of the variant behaviour ({@code .auto}, percent-decoding)
      */
-    public record Behaviours(ViewerSignatures signatures, WebAcls webAcls, FormatNegotiation formats,
-                             ImageAlpha alpha) {
+    public record Behaviours(ViewerSignatures signatures, WebAcls webAcls, VariantRequestFunction variantRequest) {
     }
+
+    /**
+     * The paths of the variant behaviour: CloudFront's {@code /v1/images/*}{@code /*} (where '*' also matches '/')
+     * less the two behaviours listed before it, {@code /original} and {@code /metadata}.
+     */
+    private static final Pattern VARIANT_BEHAVIOUR = Pattern.compile("^/v1/images/.+/.+$");
+    private static final Pattern EARLIER_BEHAVIOURS = Pattern.compile("^/v1/images/.+/(original|metadata)$");
 
     /** WAF's default block on a CloudFront distribution: 403 and CloudFront's error page. */
     private static final ProxyEvents.EdgeResponse CLOUDFRONT_WAF_BLOCK = new ProxyEvents.EdgeResponse(403,
@@ -167,11 +173,11 @@ public final class EdgeServer implements AutoCloseable {
                 return;
             }
         }
-        // 3. ".auto" becomes a concrete format before any bucket or cache key is computed (the CloudFront Function).
+        // 3. The variant behaviour's CloudFront Function, before any bucket or cache key is computed: percent-escapes
+        //    decoded, ".auto" negotiated. It strips /v1/images for the bucket; the handler's origin path puts it back.
         String originPath = path;
-        if (FormatNegotiation.isAuto(path)) {
-            String id = path.split("/")[3];
-            originPath = behaviours.formats().rewrite(path, header(headers, "Accept"), behaviours.alpha().of(id));
+        if (VARIANT_BEHAVIOUR.matcher(path).matches() && !EARLIER_BEHAVIOURS.matcher(path).matches()) {
+            originPath = "/v1/images" + behaviours.variantRequest().originUri(method, path, headers);
         }
         // 4. Origin group, first origin: the generated bucket, keyed on the path alone (never the query).
         Optional<String> key = method.equals("GET") ? GeneratedBucketOrigin.keyFor(originPath) : Optional.empty();

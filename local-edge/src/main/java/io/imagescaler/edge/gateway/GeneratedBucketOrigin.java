@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The first origin of CloudFront's origin group for variant GETs: the generated bucket, read with the
- * canonical key {@code {id}/{canonical}.{fmt}}. A 403/404 (or a path that is not a concrete variant)
+ * canonical key {@code {id}/{canonical}.{fmt}}. A 403/404 (or a path that is not a variant)
  * means "fail over to the handler".
  */
 public final class GeneratedBucketOrigin {
@@ -29,7 +29,7 @@ public final class GeneratedBucketOrigin {
         this.bucket = bucket;
     }
 
-    /** The bucket key for a variant path, if the path is a concrete-format variant with a valid spelling. */
+    /** The bucket key for a variant path (after the edge function), if the path is a variant with a valid spelling. */
     public static Optional<String> keyFor(String path) {
         Matcher m = VARIANT.matcher(path);
         if (!m.matches() || !ImageId.isValid(m.group(1))) {
@@ -37,7 +37,8 @@ public final class GeneratedBucketOrigin {
         }
         try {
             VariantPath v = VariantPath.parse(m.group(2));
-            return v.format().map(f -> m.group(1) + "/" + v.canonical());
+            // ".auto" too: what the edge function leaves for the origin is stored under that name (the baseline)
+            return Optional.of(m.group(1) + "/" + v.canonical());
         } catch (InvalidTransformException e) {
             return Optional.empty();
         }
