@@ -56,19 +56,21 @@ public final class RekognitionTaxonomy {
         if (!(minConfidence >= 0 && minConfidence <= 100)) {
             throw new IllegalArgumentException("MinConfidence must be 0..100, got " + minConfidence);
         }
-        List<Label> labels = new ArrayList<>();
+        // one [parent, child] pair per category, the categories highest first (a stable sort keeps ties in
+        // this order), so a parent always comes right before its child
+        List<List<Label>> categories = new ArrayList<>();
         double explicit = percent(scores.porn() + scores.hentai());
         if (explicit >= minConfidence) {
-            labels.add(new Label(EXPLICIT, "", explicit, 1));
-            labels.add(new Label(EXPLICIT_NUDITY, EXPLICIT, explicit, 2));
+            categories.add(List.of(new Label(EXPLICIT, "", explicit, 1),
+                    new Label(EXPLICIT_NUDITY, EXPLICIT, explicit, 2)));
         }
         double nonExplicit = percent(scores.sexy());
         if (nonExplicit >= minConfidence) {
-            labels.add(new Label(NON_EXPLICIT, "", nonExplicit, 1));
-            labels.add(new Label(NON_EXPLICIT_NUDITY, NON_EXPLICIT, nonExplicit, 2));
+            categories.add(List.of(new Label(NON_EXPLICIT, "", nonExplicit, 1),
+                    new Label(NON_EXPLICIT_NUDITY, NON_EXPLICIT, nonExplicit, 2)));
         }
-        labels.sort(Comparator.comparingDouble(Label::confidence).reversed()
-                .thenComparingInt(Label::taxonomyLevel));
+        categories.sort(Comparator.comparingDouble((List<Label> c) -> c.get(0).confidence()).reversed());
+        List<Label> labels = categories.stream().flatMap(List::stream).toList();
         List<ContentType> types = new ArrayList<>();
         double illustrated = percent(scores.drawing() + scores.hentai());
         if (illustrated >= minConfidence) {
