@@ -84,6 +84,24 @@ class ModerationModelTest {
         assertEquals(0, detect(drawing, Math.nextUp(explicit)).moderationLabels().size());
     }
 
+    /** A figure, not a check: one DetectModerationLabels call through the SDK, median of 10 after warm-up. */
+    @Test
+    void oneLocalModerationCallTakes() throws Exception {
+        for (String name : List.of("png-rgba-dice-800x600.png", "jpeg-cmyk-swop-icc-channel.jpg")) {
+            byte[] image = Fixtures.image(name);
+            detect(image, 50);
+            long[] ms = new long[10];
+            for (int i = 0; i < ms.length; i++) {
+                long t0 = System.nanoTime();
+                detect(image, 50);
+                ms[i] = (System.nanoTime() - t0) / 1_000_000;
+            }
+            Arrays.sort(ms);
+            System.out.printf("local DetectModerationLabels %s (%d bytes): median %d ms, min %d ms, load average %s%n",
+                    name, image.length, ms[5], ms[0], Files.readString(Path.of("/proc/loadavg")).trim());
+        }
+    }
+
     @Test
     void contentTypesSayIllustratedForADrawing() {
         var drawing = detect(Fixtures.image("png-16bit-rgba-pngsuite-basn6a16.png"), 50);
