@@ -112,18 +112,18 @@ class ModerationModelTest {
         assertEquals(List.of(), photo.contentTypes(), photo.toString());
     }
 
-    @ParameterizedTest
-    @CsvSource({"0,InvalidParameterException", "-1,InvalidParameterException", "101,InvalidParameterException"})
-    void badRequestsGetRekognitionsErrors(String minConfidence, String code) {
-        if (!"0".equals(minConfidence)) {
+    @Test
+    void badRequestsGetRekognitionsErrors() {
+        for (float minConfidence : new float[] {-1, 101}) {
             var e = org.junit.jupiter.api.Assertions.assertThrows(RekognitionException.class,
-                    () -> detect(Fixtures.image("png-tiny-16x16.png"), Float.parseFloat(minConfidence)));
+                    () -> detect(Fixtures.image("png-tiny-16x16.png"), minConfidence));
             assertEquals(400, e.statusCode());
-            assertEquals(code, e.awsErrorDetails().errorCode());
+            assertEquals("InvalidParameterException", e.awsErrorDetails().errorCode());
         }
         byte[] png = Fixtures.image("png-rgba-dice-800x600.png");
         var broken = org.junit.jupiter.api.Assertions.assertThrows(RekognitionException.class,
-                () -> detect(Arrays.copyOf(png, 3000), 50));
+                () -> detect(Arrays.copyOf(png, 3000), 50));     // PNG magic, truncated pixels
+        assertEquals(400, broken.statusCode());
         assertEquals("InvalidImageFormatException", broken.awsErrorDetails().errorCode());
     }
 
