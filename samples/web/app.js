@@ -163,11 +163,24 @@ async function waitUntilServable(id, line) {
     const record = JSON.parse(text);
     line.status.textContent = record.status;
     line.li.className = record.status;
+    showModeration(line.moderation, record);
     if (SERVABLE.includes(record.status)) return record;
     if (FINAL_BAD.includes(record.status)) throw new Error('the image is ' + record.status);
     if (Date.now() - started > GIVE_UP_MS) throw new Error('still ' + record.status + ' after 2 minutes');
     await new Promise(done => setTimeout(done, POLL_MS));
   }
+}
+
+// The verdict decided at upload: the action, the labels the model reported (name, confidence) and which
+// model it was (Rekognition's version on AWS; the local model or a rules override locally).
+function showModeration(element, record) {
+  const m = record.moderation;
+  if (!m) { element.textContent = ''; return; }
+  const labels = (m.labels || []).map(l => l.name + ' ' + l.confidence.toFixed(1) + '%');
+  element.textContent = 'moderation: ' + m.action + (labels.length ? ' \u2014 ' + labels.join(', ') : ' \u2014 no labels')
+    + ' (' + m.modelVersion + ')';
+  element.title = m.reason || '';
+  element.dataset.action = m.action;
 }
 
 async function addToGallery(record) {
@@ -206,13 +219,15 @@ document.getElementById('upload-button').addEventListener('click', async () => {
     status.textContent = 'uploading';
     const multipart = file.size > MULTIPART_ABOVE;
     li.dataset.path = multipart ? 'multipart' : 'single';
-    li.append(file.name + (multipart ? ' (in parts) ' : ' '), bar, ' ', sent, ' ', status);
+    const moderation = document.createElement('span');
+    moderation.className = 'moderation';
+    li.append(file.name + (multipart ? ' (in parts) ' : ' '), bar, ' ', sent, ' ', status, ' ', moderation);
     document.getElementById('uploads').append(li);
     const progress = progressLine(li, bar, sent);
     try {
       const created = multipart ? await uploadInParts(file, progress) : await upload(file, progress);
       li.dataset.id = created.id;
-      const record = await waitUntilServable(created.id, { li, status });
+      const record = await waitUntilServable(created.id, { li, status, moderation });
       await addToGallery(record);
     } catch (e) {
       status.textContent = e.message;

@@ -20,6 +20,7 @@ import io.imagescaler.edge.gateway.GeneratedBucketOrigin;
 import io.imagescaler.edge.mail.LocalMail;
 import io.imagescaler.edge.moderation.LocalRekognition;
 import io.imagescaler.edge.moderation.ModerationRules;
+import io.imagescaler.moderation.model.NsfwModel;
 import io.imagescaler.edge.storage.LocalDynamo;
 import io.imagescaler.edge.storage.LocalS3;
 import io.imagescaler.edge.storage.Provisioning;
@@ -108,7 +109,8 @@ public final class LocalEdge implements AutoCloseable {
      * @param dataDir   where S3 objects and DynamoDB tables live; data survives a restart
      * @param overrides configuration variables on top of the embedded defaults (see the README table);
      *                  {@code MODERATION_RULES} names the local moderation rules file (default
-     *                  {@code <data>/moderation-rules.json}; absent file = no labels for any image)
+     *                  {@code <data>/moderation-rules.json}; an image without a rule, or no file, is
+     *                  answered by the local classifier)
      */
     public static LocalEdge start(int port, Path dataDir, Map<String, String> overrides) throws Exception {
         Deque<AutoCloseable> parts = new ArrayDeque<>();
@@ -123,7 +125,9 @@ public final class LocalEdge implements AutoCloseable {
             parts.push(dynamo);
             ModerationRules rules = new ModerationRules(Path.of(overrides.getOrDefault("MODERATION_RULES",
                     dataDir.resolve("moderation-rules.json").toString())));
-            LocalRekognition moderation = LocalRekognition.start(rules, ACCESS_KEY);
+            NsfwModel moderationModel = loadModerationModel();
+            parts.push(moderationModel);
+            LocalRekognition moderation = LocalRekognition.start(rules, moderationModel, ACCESS_KEY);
             parts.push(moderation);
             LocalMail mail = LocalMail.start(freePort(), "image-scaler@localhost");
             parts.push(mail);
@@ -222,7 +226,18 @@ public final class LocalEdge implements AutoCloseable {
         return wiring;
     }
 
-    /** The local Rekognition protocol server (answers from a rules file; not a classifier). */
+    /**
+     * The local Rekognition's classifier. ONNX Runtime has one environment per JVM, and DJL (the in-process
+     * sr-endpoint's engine) refuses to start when one exists that it did not create with its thread
+     * options; so DJL's engine is started first and the moderation model shares its environment.
+     */
+    static NsfwModel loadModerationModel() {
+        io.imagescaler.sr.OfflineEngine.ensure();
+        ai.djl.engine.Engine.getEngine("OnnxRuntime");
+        return NsfwModel.load();
+    }
+
+    /** The local Rekognition protocol server (the classifier, with the rules file as an override). */
     public LocalRekognition moderation() {
         return moderation;
     }

@@ -42,7 +42,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Moderation end to end over HTTP: the handler's real Rekognition SDK client talks to the edge's local
- * protocol server, whose answers come from a rules file keyed by sha256 (it is not a classifier).
+ * protocol server. The flagged and rejected paths use its rules file (answers keyed by sha256 that
+ * override the classifier, since no explicit image is kept in the repository); the clean ones are
+ * answered by the classifier itself (see ModerationModelTest).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

@@ -153,6 +153,12 @@ class WebSampleBrowserTest {
             List<?> statuses = (List<?>) js.executeScript("return Array.from(document.querySelectorAll("
                     + "'#uploads li')).map(li => li.className + ' ' + li.textContent)");
             statuses.forEach(s -> assertTrue(s.toString().startsWith("READY"), "upload row: " + s));
+            // each row shows the upload's moderation verdict and the model that made it
+            List<?> verdicts = (List<?>) js.executeScript("return Array.from(document.querySelectorAll("
+                    + "'#uploads li .moderation')).map(m => m.textContent)");
+            assertEquals(all.size(), verdicts.size());
+            verdicts.forEach(v -> assertTrue(v.toString().startsWith("moderation: ALLOW") && v.toString().contains("("),
+                    "moderation shown: " + v));
 
             // The big file went through the multipart flow: two parts, every byte counted by the progress
             // events of the part PUTs, the bar full, and the image READY like the others.

@@ -75,8 +75,20 @@ public record HandlerConfig(
         }
     }
 
-    /** @param enabled false only by configuration ({@code MODERATION=off}) or a local setup without a server */
-    public record ModerationSettings(boolean enabled, ModerationPolicy policy) {
+    /**
+     * @param enabled            false only by configuration ({@code MODERATION=off}) or a local setup without a server
+     * @param prefilterThreshold {@code MODERATION_PREFILTER_THRESHOLD} (0..1]: a local model's safe probability at
+     *                           or above which Rekognition is not asked; empty (the default) = no pre-filter
+     */
+    public record ModerationSettings(boolean enabled, ModerationPolicy policy, Optional<Double> prefilterThreshold) {
+        public ModerationSettings {
+            prefilterThreshold.ifPresent(t -> require(t > 0 && t <= 1,
+                    "MODERATION_PREFILTER_THRESHOLD must be in (0, 1]"));
+        }
+
+        public ModerationSettings(boolean enabled, ModerationPolicy policy) {
+            this(enabled, policy, Optional.empty());
+        }
     }
 
     /**
@@ -140,7 +152,8 @@ public record HandlerConfig(
                 parsePresets(get.apply("PRESETS").orElse(null)),
                 new VariantBounds(VariantBounds.parseLadder(get.apply("WIDTH_LADDER").orElse(null)),
                         get.apply("PRESETS_ONLY").map(v -> flag("PRESETS_ONLY", v)).orElse(false)),
-                new ModerationSettings(moderated, policy),
+                new ModerationSettings(moderated, policy,
+                        get.apply("MODERATION_PREFILTER_THRESHOLD").map(Double::parseDouble)),
                 get.apply("CLOUDFRONT_DISTRIBUTION_ID"),
                 get.apply("MAX_LARGE_UPLOAD_BYTES").map(Long::parseLong).orElse(DEFAULT_MAX_LARGE_UPLOAD_BYTES),
                 new io.imagescaler.handler.notification.Webhooks.Settings(

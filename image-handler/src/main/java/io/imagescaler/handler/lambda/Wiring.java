@@ -15,6 +15,7 @@ import io.imagescaler.handler.idempotency.IdempotentRequests;
 import io.imagescaler.handler.images.ImageService;
 import io.imagescaler.handler.moderation.ModerationCheck;
 import io.imagescaler.handler.moderation.Moderator;
+import io.imagescaler.handler.moderation.ScreenedModerator;
 import io.imagescaler.handler.moderation.aws.RekognitionModerator;
 import io.imagescaler.handler.notification.Mailer;
 import io.imagescaler.handler.notification.UploadNotifications;
@@ -99,7 +100,9 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
                         System.out::println, Clock.systemUTC(), engineName)) : Optional.empty());
         AwsClients clients = new AwsClients(config, xray.map(x -> List.of(x.sdkInterceptor())).orElse(List.of()));
         Clock clock = Clock.systemUTC();
-        Optional<Moderator> moderator = clients.rekognition().map(RekognitionModerator::new);
+        Optional<Moderator> moderator = clients.rekognition().<Moderator>map(RekognitionModerator::new)
+                .map(m -> config.moderation().prefilterThreshold()
+                        .map(threshold -> ScreenedModerator.around(m, threshold)).orElse(m));
         if (moderator.isEmpty()) {
             LOG.warn("moderation is OFF: uploads are stored without a moderation check");
         }

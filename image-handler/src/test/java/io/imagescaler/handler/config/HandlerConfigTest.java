@@ -41,4 +41,15 @@ class HandlerConfigTest {
         assertThrows(IllegalArgumentException.class, () -> HandlerConfig.parsePresets("x=p_y"));
         assertThrows(IllegalArgumentException.class, () -> HandlerConfig.parsePresets("novalue"));
     }
+
+    @Test
+    void theModerationPreFilterIsOffUnlessAThresholdIsGiven() {
+        assertTrue(HandlerConfig.fromEnvironment(Map.<String, String>of()::get).moderation().prefilterThreshold().isEmpty());
+        assertEquals(0.98, HandlerConfig.fromEnvironment(Map.of("MODERATION_PREFILTER_THRESHOLD", "0.98")::get)
+                .moderation().prefilterThreshold().orElseThrow());
+        for (String bad : new String[] {"0", "1.5", "-0.1", "NaN"}) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> HandlerConfig.fromEnvironment(Map.of("MODERATION_PREFILTER_THRESHOLD", bad)::get), bad);
+        }
+    }
 }

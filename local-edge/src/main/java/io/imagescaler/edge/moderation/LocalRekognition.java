@@ -3,6 +3,10 @@ package io.imagescaler.edge.moderation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imagescaler.moderation.model.ClassScores;
+import io.imagescaler.moderation.model.ModelInput;
+import io.imagescaler.moderation.model.NsfwModel;
+import io.imagescaler.moderation.model.RekognitionTaxonomy;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.security.MessageDigest;
@@ -10,28 +14,39 @@ import java.security.NoSuchAlgorithmException;
 import java.net.URI;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A local server speaking Rekognition's JSON protocol ({@code POST /}, {@code X-Amz-Target:
  * RekognitionService.DetectModerationLabels}, {@code application/x-amz-json-1.1}) for the one
  * operation the handler uses, so the real SDK client runs end to end. Like Rekognition it takes inline
- * JPEG or PNG bytes up to 5 MB and drops labels below {@code MinConfidence} (default 50). Its labels come
- * from {@link ModerationRules}: it is NOT a classifier.
+ * JPEG or PNG bytes up to 5 MB, answers {@code InvalidImageFormatException} for bytes it cannot decode,
+ * and drops labels below {@code MinConfidence} (default 50, 0..100).
+ *
+ * <p>Its labels come from a real classifier, nsfwjs's MobileNetV2 ({@link NsfwModel}), put into
+ * Rekognition's taxonomy by {@link RekognitionTaxonomy}; {@code ModerationModelVersion} names that model.
+ * A {@link ModerationRules} file keyed by the bytes' sha256 overrides the model for tests that need a
+ * fixed verdict (e.g. a flagged image, since no explicit image is kept in the repository).
  */
 public final class LocalRekognition implements AutoCloseable {
     static final String TARGET = "RekognitionService.DetectModerationLabels";
     static final String MEDIA_TYPE = "application/x-amz-json-1.1";
     private static final long MAX_BYTES = 5L * 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(LocalRekognition.class);
 
     private final Javalin app;
     private final ModerationRules rules;
+    private final NsfwModel model;
     private final String accessKey;
     private final AtomicLong requests = new AtomicLong();
 
-    private LocalRekognition(ModerationRules rules, String accessKey) {
+    private LocalRekognition(ModerationRules rules, NsfwModel model, String accessKey) {
         this.rules = rules;
+        this.model = model;
         this.accessKey = accessKey;
         this.app = Javalin.create(config -> {
             config.jetty.host = "127.0.0.1";
@@ -42,9 +57,12 @@ public final class LocalRekognition implements AutoCloseable {
         });
     }
 
-    /** @param accessKey the static access key the SDK must sign with (the local credentials) */
-    public static LocalRekognition start(ModerationRules rules, String accessKey) {
-        LocalRekognition server = new LocalRekognition(rules, accessKey);
+    /**
+     * @param model     the classifier (the caller owns it and closes it after this server)
+     * @param accessKey the static access key the SDK must sign with (the local credentials)
+     */
+    public static LocalRekognition start(ModerationRules rules, NsfwModel model, String accessKey) {
+        LocalRekognition server = new LocalRekognition(rules, model, accessKey);
         server.app.start();
         return server;
     }
@@ -90,16 +108,41 @@ public final class LocalRekognition implements AutoCloseable {
             return;
         }
         double minConfidence = request.path("MinConfidence").asDouble(50);
-        ModerationRules.Answer answer = rules.answerFor(sha256(bytes));
+        if (!(minConfidence >= 0 && minConfidence <= 100)) {
+            error(ctx, 400, "InvalidParameterException", "MinConfidence must be between 0 and 100");
+            return;
+        }
         ObjectNode body = JSON.createObjectNode();
         var labels = body.putArray("ModerationLabels");
-        for (ModerationRules.Label l : answer.labels()) {
-            if (l.confidence() >= minConfidence) {
-                labels.addObject().put("Confidence", l.confidence()).put("Name", l.name())
+        Optional<ModerationRules.Answer> override = rules.answerFor(sha256(bytes));
+        if (override.isPresent()) {
+            for (ModerationRules.Label l : override.get().labels()) {
+                if (l.confidence() >= minConfidence) {
+                    labels.addObject().put("Confidence", l.confidence()).put("Name", l.name())
+                            .put("ParentName", l.parentName()).put("TaxonomyLevel", l.taxonomyLevel());
+                }
+            }
+            body.put("ModerationModelVersion", override.get().modelVersion());
+        } else {
+            ClassScores scores;
+            try {
+                scores = model.classify(bytes);
+            } catch (ModelInput.UnreadableImage e) {
+                error(ctx, 400, "InvalidImageFormatException", "request has invalid image format");
+                return;
+            }
+            RekognitionTaxonomy.Answer answer = RekognitionTaxonomy.answer(scores, minConfidence);
+            for (RekognitionTaxonomy.Label l : answer.labels()) {
+                labels.addObject().put("Confidence", (float) l.confidence()).put("Name", l.name())
                         .put("ParentName", l.parentName()).put("TaxonomyLevel", l.taxonomyLevel());
             }
+            body.put("ModerationModelVersion", model.version());
+            var types = body.putArray("ContentTypes");
+            for (RekognitionTaxonomy.ContentType t : answer.contentTypes()) {
+                types.addObject().put("Confidence", (float) t.confidence()).put("Name", t.name());
+            }
+            LOG.debug("moderation {}: {}", scores, answer);
         }
-        body.put("ModerationModelVersion", answer.modelVersion());
         ctx.status(200).contentType(MEDIA_TYPE).result(body.toString());
     }
 
