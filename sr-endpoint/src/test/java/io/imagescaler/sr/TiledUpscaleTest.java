@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,7 +19,7 @@ class TiledUpscaleTest {
 
     @BeforeAll
     static void loadModel() throws IOException {
-        medium2 = EsrganModel.load("esrgan-medium-x2", 2, null, false, 2);
+        medium2 = EsrganModel.load("esrgan-medium-x2", 2, null, 2);
     }
 
     @AfterAll
@@ -29,13 +31,14 @@ class TiledUpscaleTest {
     private static final TileModel NEAREST3 = new TileModel() {
         public int scale() { return 3; }
 
-        public float[] upscale(float[] chw, int w, int h) {
-            float[] out = new float[chw.length * 9];
+        public void upscale(FloatBuffer chw, int w, int h, Consumer<FloatBuffer> sink) {
+            assertEquals(3 * w * h, chw.remaining());
+            FloatBuffer out = FloatBuffer.allocate(chw.remaining() * 9);
             for (int c = 0; c < 3; c++)
                 for (int y = 0; y < 3 * h; y++)
                     for (int x = 0; x < 3 * w; x++)
-                        out[c * 9 * w * h + y * 3 * w + x] = chw[c * w * h + (y / 3) * w + x / 3];
-            return out;
+                        out.put(c * 9 * w * h + y * 3 * w + x, chw.get(chw.position() + c * w * h + (y / 3) * w + x / 3));
+            sink.accept(out);
         }
     };
 
