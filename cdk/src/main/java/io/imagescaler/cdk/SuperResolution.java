@@ -1,6 +1,7 @@
 package io.imagescaler.cdk;
 
 import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.applicationautoscaling.BasicTargetTrackingScalingPolicyProps;
@@ -51,7 +52,10 @@ public final class SuperResolution extends Construct {
         execution.addToPolicy(Allow.statement(List.of("cloudwatch:PutMetricData"), List.of("*")));
 
         CfnModel.ContainerDefinitionProperty.Builder container = CfnModel.ContainerDefinitionProperty.builder()
-                .image(Fn.sub(settings.srImageUri()));
+                .image(Fn.sub(settings.srImageUri()))
+                // the image's ONNX Runtime CUDA provider, fp16 graphs (sr-endpoint/README.md "GPU"); without a
+                // usable GPU the container serves on CPU and says so in /ping and its metrics
+                .environment(Map.of("SR_DEVICE", "gpu", "SR_PRECISION", "fp16"));
         if (!settings.srModelDataUrl().isBlank()) {
             container.modelDataUrl(settings.srModelDataUrl());
             execution.addToPolicy(Allow.statement(List.of("s3:GetObject"),
