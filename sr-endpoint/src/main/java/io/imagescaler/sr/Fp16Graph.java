@@ -107,6 +107,81 @@ public final class Fp16Graph {
         }
     }
 
+    /**
+     * A float32 graph that computes what the fp16 one would store: weights and constants rounded to float16
+     * values, and every operator's output rounded to float16 (a Cast to float16 and back after each), while
+     * each operator's own arithmetic stays float32. ONNX Runtime's CPU provider has no float16 convolution on
+     * x86 and runs {@link #convert} graphs by upcasting their weights, so this is how the rounding of the
+     * stored tensors can be measured on a CPU; it does not model a GPU kernel's internal arithmetic.
+     */
+    public static byte[] emulate(byte[] onnxModel) {
+        try {
+            UnknownFieldSet model = UnknownFieldSet.parseFrom(onnxModel);
+            UnknownFieldSet graph = UnknownFieldSet.parseFrom(single(model, MODEL_GRAPH));
+            Set<String> keepFloat32 = new HashSet<>();
+            List<UnknownFieldSet> nodes = new ArrayList<>();
+            for (ByteString n : graph.getField(GRAPH_NODE).getLengthDelimitedList()) {
+                UnknownFieldSet node = UnknownFieldSet.parseFrom(n);
+                nodes.add(node);
+                List<ByteString> ins = node.getField(NODE_INPUT).getLengthDelimitedList();
+                if (string(node, NODE_OP_TYPE).equals("Resize"))
+                    for (int i = 1; i < ins.size(); i++) keepFloat32.add(ins.get(i).toStringUtf8());
+            }
+            String input = string(UnknownFieldSet.parseFrom(single(graph, GRAPH_INPUT)), VALUE_INFO_NAME);
+            List<ByteString> newNodes = new ArrayList<>();
+            newNodes.add(cast("round_in_h", input, input + "__h", FLOAT16));
+            newNodes.add(cast("round_in", input + "__h", input + "__r", FLOAT));
+            int k = 0;
+            for (UnknownFieldSet node : nodes) {
+                UnknownFieldSet.Builder b = node.toBuilder().clearField(NODE_INPUT).clearField(NODE_OUTPUT);
+                UnknownFieldSet.Field.Builder ins = UnknownFieldSet.Field.newBuilder();
+                for (ByteString in : node.getField(NODE_INPUT).getLengthDelimitedList())
+                    ins.addLengthDelimited(in.toStringUtf8().equals(input) ? ByteString.copyFromUtf8(input + "__r") : in);
+                b.addField(NODE_INPUT, ins.build());
+                UnknownFieldSet.Field.Builder outs = UnknownFieldSet.Field.newBuilder();
+                List<ByteString> rounding = new ArrayList<>();
+                for (ByteString out : node.getField(NODE_OUTPUT).getLengthDelimitedList()) {
+                    String name = out.toStringUtf8();
+                    outs.addLengthDelimited(ByteString.copyFromUtf8(name + "__f"));
+                    rounding.add(cast("round_h_" + k, name + "__f", name + "__h", FLOAT16));
+                    rounding.add(cast("round_" + k++, name + "__h", name, FLOAT));
+                }
+                b.addField(NODE_OUTPUT, outs.build());
+                newNodes.add(b.build().toByteString());
+                newNodes.addAll(rounding);
+            }
+            UnknownFieldSet.Field.Builder inits = UnknownFieldSet.Field.newBuilder();
+            for (ByteString t : graph.getField(GRAPH_INITIALIZER).getLengthDelimitedList()) {
+                UnknownFieldSet tensor = UnknownFieldSet.parseFrom(t);
+                inits.addLengthDelimited(keepFloat32.contains(string(tensor, 8)) ? t : roundedToFloat16(tensor).toByteString());
+            }
+            UnknownFieldSet.Field.Builder nodeField = UnknownFieldSet.Field.newBuilder();
+            newNodes.forEach(nodeField::addLengthDelimited);
+            UnknownFieldSet newGraph = graph.toBuilder()
+                    .clearField(GRAPH_NODE).addField(GRAPH_NODE, nodeField.build())
+                    .clearField(GRAPH_INITIALIZER).addField(GRAPH_INITIALIZER, inits.build())
+                    .clearField(GRAPH_VALUE_INFO)
+                    .build();
+            return model.toBuilder().clearField(MODEL_GRAPH)
+                    .addField(MODEL_GRAPH, lengthDelimited(newGraph.toByteString())).build().toByteArray();
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException("not an ONNX model: " + e.getMessage(), e);
+        }
+    }
+
+    /** A float32 tensor whose values are rounded to the nearest float16, still stored as float32. */
+    private static UnknownFieldSet roundedToFloat16(UnknownFieldSet tensor) {
+        UnknownFieldSet half = toFloat16(tensor);
+        if (half == tensor) return tensor;
+        ByteBuffer h = single(half, TENSOR_RAW_DATA).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer f = ByteBuffer.allocate(h.remaining() * 2).order(ByteOrder.LITTLE_ENDIAN);
+        while (h.remaining() >= 2) f.putFloat(Float.float16ToFloat(h.getShort()));
+        return half.toBuilder()
+                .clearField(TENSOR_DATA_TYPE).addField(TENSOR_DATA_TYPE, UnknownFieldSet.Field.newBuilder().addVarint(FLOAT).build())
+                .clearField(TENSOR_RAW_DATA).addField(TENSOR_RAW_DATA, lengthDelimited(ByteString.copyFrom(f.array())))
+                .build();
+    }
+
     /** A float32 tensor as float16 raw data (round to nearest even, as numpy's astype does); others as they are. */
     private static UnknownFieldSet toFloat16(UnknownFieldSet tensor) {
         List<Long> type = tensor.getField(TENSOR_DATA_TYPE).getVarintList();

@@ -34,6 +34,19 @@ class Fp16GraphTest {
     }
 
     @Test
+    void theCpuEmulationRoundsTensorsToHalfPrecisionAndNoMore() throws Exception {
+        byte[] fp32 = EsrganModel.read("esrgan-medium-x2", null);
+        SourceImage src = SourceImage.fromImage("png", TestImages.diceCrop(300, 200, 40, 32));
+        float[] a = run(EsrganModel.fromGraph("esrgan-medium-x2", 2, fp32, 1), src);
+        float[] b = run(EsrganModel.fromGraph("esrgan-medium-x2", 2, Fp16Graph.emulate(fp32), 1), src);
+        float max = 0;
+        for (int i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+        assertNotEquals(0f, max, "no rounding happened");
+        assertTrue(max < 4f / 255, "max difference " + max);
+        for (float v : b) assertEquals(v, Float.float16ToFloat(Float.floatToFloat16(v)), "output not on the float16 grid: " + v);
+    }
+
+    @Test
     void refusesWhatIsNotAnOnnxModel() {
         assertThrows(IllegalArgumentException.class, () -> Fp16Graph.convert("not a model".getBytes()));
     }
