@@ -33,8 +33,8 @@ import java.util.TreeMap;
  * @param defaultScale   scale used when the request names none
  */
 public record SrConfig(String host, int port, SortedMap<Integer, String> models, Path modelDir, String device,
-                       String precision, int threads, long memoryBudgetMb, int tileSize, int tileMargin, int blendWidth, long maxInputBytes,
-                       long maxInputPixels, long maxOutputPixels, int defaultScale) {
+                       String precision, int threads, long memoryBudgetMb, int tileSize, int tileMargin,
+                       int blendWidth, long maxInputBytes, long maxInputPixels, long maxOutputPixels, int defaultScale) {
 
     public SrConfig {
         models = Collections.unmodifiableSortedMap(new TreeMap<>(models));
