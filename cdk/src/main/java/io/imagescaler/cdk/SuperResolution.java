@@ -3,6 +3,7 @@ package io.imagescaler.cdk;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.applicationautoscaling.BasicTargetTrackingScalingPolicyProps;
@@ -66,7 +67,10 @@ public final class SuperResolution extends Construct {
                         + " only for an image URI from elsewhere").build()), true);
 
         CfnModel.ContainerDefinitionProperty.Builder container = CfnModel.ContainerDefinitionProperty.builder()
-                .image(Fn.sub(settings.srImageUri()));
+                .image(Fn.sub(settings.srImageUri()))
+                // the image's ONNX Runtime CUDA provider, fp16 graphs (sr-endpoint/README.md "GPU"); without a
+                // usable GPU the container serves on CPU and says so in /ping and its metrics
+                .environment(Map.of("SR_DEVICE", "gpu", "SR_PRECISION", "fp16"));
         if (!settings.srModelDataUrl().isBlank()) {
             container.modelDataUrl(settings.srModelDataUrl());
             execution.addToPolicy(Allow.statement(List.of("s3:GetObject"),

@@ -50,6 +50,9 @@ class SuperResolutionDeploymentTest {
         JsonNode variant = config.at("/ProductionVariants/0");
         assertEquals("ml.g5.xlarge", variant.get("InstanceType").asText());
         assertEquals("AllTraffic", variant.get("VariantName").asText());
+        JsonNode containerEnv = t.only("AWS::SageMaker::Model").at("/PrimaryContainer/Environment");
+        assertEquals("gpu", containerEnv.get("SR_DEVICE").asText());
+        assertEquals("fp16", containerEnv.get("SR_PRECISION").asText());
         assertTrue(TemplateJson.references(variant.get("ModelName"), t.onlyId("AWS::SageMaker::Model")));
         JsonNode endpoint = t.only("AWS::SageMaker::Endpoint");
         assertEquals("ImageScaler-sr", endpoint.get("EndpointName").asText());

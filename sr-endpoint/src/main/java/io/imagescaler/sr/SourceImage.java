@@ -5,19 +5,22 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
 
 /**
- * An invocation's input image as the network wants it: planar RGB floats in 0..1, plus the alpha plane
+ * An invocation's input image as the network wants it: planar RGB floats in 0..1 in a native-order direct
+ * buffer (which ONNX Runtime wraps as the input tensor without a copy), plus the alpha plane
  * when the image has real transparency (the network only knows RGB; alpha is enlarged separately).
  * Size limits are checked from the image header, before any pixel is decoded.
  */
-public record SourceImage(String format, int width, int height, float[] chw, byte[] alpha) {
+public record SourceImage(String format, int width, int height, FloatBuffer chw, byte[] alpha) {
 
     private static final Set<String> ACCEPTED = Set.of("png", "jpeg", "webp");
 
@@ -69,7 +72,7 @@ public record SourceImage(String format, int width, int height, float[] chw, byt
 
     public static SourceImage fromImage(String format, BufferedImage image) {
         int w = image.getWidth(), h = image.getHeight(), n = w * h;
-        float[] chw = new float[3 * n];
+        FloatBuffer chw = EsrganModel.direct(3 * n);
         byte[] alpha = null;
         Raster raster = image.getRaster();
         boolean gray = image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY;
@@ -82,9 +85,9 @@ public record SourceImage(String format, int width, int height, float[] chw, byt
                 raster.getSamples(0, y, w, 1, 0, row);
                 for (int x = 0; x < w; x++) {
                     float v = row[x] / max;
-                    chw[y * w + x] = v;
-                    chw[n + y * w + x] = v;
-                    chw[2 * n + y * w + x] = v;
+                    chw.put(y * w + x, v);
+                    chw.put(n + y * w + x, v);
+                    chw.put(2 * n + y * w + x, v);
                 }
             }
             if (hasAlpha) {
@@ -95,6 +98,18 @@ public record SourceImage(String format, int width, int height, float[] chw, byt
                     for (int x = 0; x < w; x++) alpha[y * w + x] = (byte) Math.round(row[x] / amax * 255);
                 }
             }
+        } else if ((image.getType() == BufferedImage.TYPE_3BYTE_BGR || image.getType() == BufferedImage.TYPE_4BYTE_ABGR)
+                && raster.getParent() == null && raster.getDataBuffer().getSize() == n * (hasAlpha ? 4 : 3)) {
+            // what ImageIO's PNG and JPEG readers give for 8-bit colour: read the samples, skip getRGB's per-pixel colour model
+            byte[] data = ((DataBufferByte) raster.getDataBuffer()).getData();
+            int stride = hasAlpha ? 4 : 3, o = hasAlpha ? 1 : 0;
+            if (hasAlpha) alpha = new byte[n];
+            for (int i = 0, p = 0; i < n; i++, p += stride) {
+                chw.put(i, (data[p + o + 2] & 0xff) / 255f);
+                chw.put(n + i, (data[p + o + 1] & 0xff) / 255f);
+                chw.put(2 * n + i, (data[p + o] & 0xff) / 255f);
+                if (hasAlpha) alpha[i] = data[p];
+            }
         } else {
             int[] row = new int[w];
             if (hasAlpha) alpha = new byte[n];
@@ -102,9 +117,9 @@ public record SourceImage(String format, int width, int height, float[] chw, byt
                 image.getRGB(0, y, w, 1, row, 0, w);
                 for (int x = 0; x < w; x++) {
                     int p = row[x], i = y * w + x;
-                    chw[i] = ((p >> 16) & 0xff) / 255f;
-                    chw[n + i] = ((p >> 8) & 0xff) / 255f;
-                    chw[2 * n + i] = (p & 0xff) / 255f;
+                    chw.put(i, ((p >> 16) & 0xff) / 255f);
+                    chw.put(n + i, ((p >> 8) & 0xff) / 255f);
+                    chw.put(2 * n + i, (p & 0xff) / 255f);
                     if (alpha != null) alpha[i] = (byte) (p >>> 24);
                 }
             }

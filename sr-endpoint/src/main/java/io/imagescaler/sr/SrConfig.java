@@ -17,10 +17,15 @@ import java.util.TreeMap;
  * @param models         served scale → model name; a name resolves to {@code models/<name>.onnx} in
  *                       {@link #modelDir} when set, else on the classpath
  * @param modelDir       folder holding the .onnx files, or null for the ones inside the jar
- * @param device         where ONNX Runtime runs: cpu, gpu (CUDA provider), or auto
+ * @param device         where ONNX Runtime runs: cpu, gpu (CUDA provider; CPU with a warning when it is not
+ *                       there), or auto (CUDA when it is there, else CPU)
+ * @param precision      fp32, or fp16 (the graph converted at load; honoured on CUDA only, where it pays)
  * @param threads        ONNX Runtime intra-op threads (0 = one per core)
- * @param tileSize       input pixels per tile side (the core that each tile owns)
- * @param tileMargin     extra input pixels of context read around each tile's core
+ * @param memoryBudgetMb most memory one network run may take (its measured activations plus the tensors):
+ *                       an image that fits runs whole, a larger one in the largest tiles that fit
+ * @param tileSize       upper bound on a tile's core side in input pixels; 0 = only the budget decides
+ * @param tileMargin     input pixels of context read around each tile's core; -1 = the model's measured
+ *                       receptive field (see {@link ReceptiveField}) plus the blend width
  * @param blendWidth     half-width, in input pixels, of the linear cross-fade across every tile seam
  * @param maxInputBytes  largest request body accepted (SageMaker's own real-time limit is 6 MB)
  * @param maxInputPixels largest decoded input (width × height), checked from the header before decoding
@@ -28,8 +33,8 @@ import java.util.TreeMap;
  * @param defaultScale   scale used when the request names none
  */
 public record SrConfig(String host, int port, SortedMap<Integer, String> models, Path modelDir, String device,
-                       int threads, int tileSize, int tileMargin, int blendWidth, long maxInputBytes,
-                       long maxInputPixels, long maxOutputPixels, int defaultScale) {
+                       String precision, int threads, long memoryBudgetMb, int tileSize, int tileMargin,
+                       int blendWidth, long maxInputBytes, long maxInputPixels, long maxOutputPixels, int defaultScale) {
 
     public SrConfig {
         models = Collections.unmodifiableSortedMap(new TreeMap<>(models));
@@ -38,13 +43,20 @@ public record SrConfig(String host, int port, SortedMap<Integer, String> models,
             throw new IllegalArgumentException("SR_DEFAULT_SCALE " + defaultScale + " is not served: " + models.keySet());
         if (!(device.equals("cpu") || device.equals("gpu") || device.equals("auto")))
             throw new IllegalArgumentException("SR_DEVICE must be cpu, gpu or auto, not " + device);
-        if (tileMargin < blendWidth)
-            throw new IllegalArgumentException("SR_TILE_MARGIN must be at least SR_BLEND_WIDTH");
-        if (tileSize < 4 * blendWidth || tileSize < 8)
-            throw new IllegalArgumentException("SR_TILE_SIZE must be at least 8 and 4 × SR_BLEND_WIDTH");
+        if (!(precision.equals("fp32") || precision.equals("fp16")))
+            throw new IllegalArgumentException("SR_PRECISION must be fp32 or fp16, not " + precision);
+        if (tileMargin != AUTO_MARGIN && tileMargin < blendWidth)
+            throw new IllegalArgumentException("SR_TILE_MARGIN must be auto or at least SR_BLEND_WIDTH");
+        if (tileSize != 0 && (tileSize < 4 * blendWidth || tileSize < 8))
+            throw new IllegalArgumentException("SR_TILE_SIZE must be 0 (budget) or at least 8 and 4 × SR_BLEND_WIDTH");
+        if (memoryBudgetMb < 64)
+            throw new IllegalArgumentException("SR_MEMORY_BUDGET_MB must be at least 64");
         if (port < 0 || port > 65535 || threads < 0 || maxInputBytes <= 0 || maxInputPixels <= 0 || maxOutputPixels <= 0)
             throw new IllegalArgumentException("port, threads and limits must be positive");
     }
+
+    /** {@code tileMargin} value meaning "the model's measured receptive field". */
+    public static final int AUTO_MARGIN = -1;
 
     /** Local CPU defaults: loopback, medium ×2/×4 from the jar, 1 MP input, 16.8 MP output. */
     public static SrConfig defaults() {
@@ -58,14 +70,20 @@ public record SrConfig(String host, int port, SortedMap<Integer, String> models,
                 parseModels(env.getOrDefault("SR_MODELS", "2=esrgan-medium-x2,4=esrgan-medium-x4")),
                 env.containsKey("SR_MODEL_DIR") ? Path.of(env.get("SR_MODEL_DIR")) : null,
                 env.getOrDefault("SR_DEVICE", "auto"),
+                env.getOrDefault("SR_PRECISION", "fp32"),
                 Integer.parseInt(env.getOrDefault("SR_THREADS", "0")),
-                Integer.parseInt(env.getOrDefault("SR_TILE_SIZE", "128")),
-                Integer.parseInt(env.getOrDefault("SR_TILE_MARGIN", "16")),
+                Long.parseLong(env.getOrDefault("SR_MEMORY_BUDGET_MB", "1024")),
+                Integer.parseInt(env.getOrDefault("SR_TILE_SIZE", "0")),
+                margin(env.getOrDefault("SR_TILE_MARGIN", "auto")),
                 Integer.parseInt(env.getOrDefault("SR_BLEND_WIDTH", "4")),
                 Long.parseLong(env.getOrDefault("SR_MAX_INPUT_BYTES", String.valueOf(6L * 1024 * 1024))),
                 Long.parseLong(env.getOrDefault("SR_MAX_INPUT_PIXELS", String.valueOf(1024L * 1024))),
                 Long.parseLong(env.getOrDefault("SR_MAX_OUTPUT_PIXELS", String.valueOf(4096L * 4096))),
                 Integer.parseInt(env.getOrDefault("SR_DEFAULT_SCALE", "4")));
+    }
+
+    private static int margin(String raw) {
+        return raw.equals("auto") ? AUTO_MARGIN : Integer.parseInt(raw);
     }
 
     static SortedMap<Integer, String> parseModels(String spec) {
@@ -80,28 +98,39 @@ public record SrConfig(String host, int port, SortedMap<Integer, String> models,
     }
 
     public SrConfig withPort(int newPort) {
-        return new SrConfig(host, newPort, models, modelDir, device, threads, tileSize, tileMargin, blendWidth,
-                maxInputBytes, maxInputPixels, maxOutputPixels, defaultScale);
+        return new SrConfig(host, newPort, models, modelDir, device, precision, threads, memoryBudgetMb, tileSize,
+                tileMargin, blendWidth, maxInputBytes, maxInputPixels, maxOutputPixels, defaultScale);
     }
 
+    /** @param newTileSize largest tile core side (0 = the budget decides); newTileMargin {@link #AUTO_MARGIN} = measured */
     public SrConfig withTiling(int newTileSize, int newTileMargin, int newBlendWidth) {
-        return new SrConfig(host, port, models, modelDir, device, threads, newTileSize, newTileMargin, newBlendWidth,
-                maxInputBytes, maxInputPixels, maxOutputPixels, defaultScale);
+        return new SrConfig(host, port, models, modelDir, device, precision, threads, memoryBudgetMb, newTileSize,
+                newTileMargin, newBlendWidth, maxInputBytes, maxInputPixels, maxOutputPixels, defaultScale);
+    }
+
+    public SrConfig withMemoryBudget(long newMemoryBudgetMb) {
+        return new SrConfig(host, port, models, modelDir, device, precision, threads, newMemoryBudgetMb, tileSize,
+                tileMargin, blendWidth, maxInputBytes, maxInputPixels, maxOutputPixels, defaultScale);
     }
 
     public SrConfig withLimits(long newMaxInputBytes, long newMaxInputPixels, long newMaxOutputPixels) {
-        return new SrConfig(host, port, models, modelDir, device, threads, tileSize, tileMargin, blendWidth,
-                newMaxInputBytes, newMaxInputPixels, newMaxOutputPixels, defaultScale);
+        return new SrConfig(host, port, models, modelDir, device, precision, threads, memoryBudgetMb, tileSize,
+                tileMargin, blendWidth, newMaxInputBytes, newMaxInputPixels, newMaxOutputPixels, defaultScale);
     }
 
     public SrConfig withThreads(int newThreads) {
-        return new SrConfig(host, port, models, modelDir, device, newThreads, tileSize, tileMargin, blendWidth,
-                maxInputBytes, maxInputPixels, maxOutputPixels, defaultScale);
+        return new SrConfig(host, port, models, modelDir, device, precision, newThreads, memoryBudgetMb, tileSize,
+                tileMargin, blendWidth, maxInputBytes, maxInputPixels, maxOutputPixels, defaultScale);
+    }
+
+    public SrConfig withDevice(String newDevice, String newPrecision) {
+        return new SrConfig(host, port, models, modelDir, newDevice, newPrecision, threads, memoryBudgetMb, tileSize,
+                tileMargin, blendWidth, maxInputBytes, maxInputPixels, maxOutputPixels, defaultScale);
     }
 
     public SrConfig withModels(Map<Integer, String> newModels, int newDefaultScale) {
-        return new SrConfig(host, port, new TreeMap<>(newModels), modelDir, device, threads, tileSize, tileMargin,
-                blendWidth, maxInputBytes, maxInputPixels, maxOutputPixels, newDefaultScale);
+        return new SrConfig(host, port, new TreeMap<>(newModels), modelDir, device, precision, threads, memoryBudgetMb,
+                tileSize, tileMargin, blendWidth, maxInputBytes, maxInputPixels, maxOutputPixels, newDefaultScale);
     }
 
     /** The settings as one log line (nothing here is secret). */
@@ -112,8 +141,11 @@ public record SrConfig(String host, int port, SortedMap<Integer, String> models,
         m.put("models", models);
         m.put("modelDir", modelDir == null ? "(classpath)" : modelDir);
         m.put("device", device);
+        m.put("precision", precision);
         m.put("threads", threads == 0 ? "auto" : threads);
-        m.put("tile", tileSize + "+" + tileMargin + " blend " + blendWidth);
+        m.put("memoryBudgetMb", memoryBudgetMb);
+        m.put("tile", (tileSize == 0 ? "budget" : "<=" + tileSize) + " margin "
+                + (tileMargin == AUTO_MARGIN ? "measured" : tileMargin) + " blend " + blendWidth);
         m.put("maxInputBytes", maxInputBytes);
         m.put("maxInputPixels", maxInputPixels);
         m.put("maxOutputPixels", maxOutputPixels);

@@ -115,7 +115,20 @@ public final class SrServer implements AutoCloseable {
             SuperResolution sr = models.join();
             body.put("status", "ready");
             body.put("models", sr.servedModels());
-            body.put("device", sr.onGpu() ? "cuda" : "cpu");
+            body.put("provider", sr.provider());
+            body.put("device", sr.provider()); // the field's older name
+            Map<Integer, Object> serving = new java.util.TreeMap<>();
+            sr.served().forEach((scale, s) -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("model", s.model().name());
+                m.put("provider", s.model().provider());
+                m.put("precision", s.model().precision());
+                m.put("wholeUpToPixels", s.tiling().maxWindowPixels());
+                m.put("tile", s.tiling().tileSize());
+                m.put("margin", s.tiling().margin());
+                serving.put(scale, m);
+            });
+            body.put("serving", serving);
             ctx.status(200);
         } else {
             body.put("status", models.isCompletedExceptionally() ? "failed" : "loading");

@@ -1,14 +1,10 @@
 package io.imagescaler.sr;
 
-import javax.imageio.ImageIO;
 import java.awt.RenderingHints;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /** The network's RGB output joined with the source's enlarged alpha (if any), and its PNG encoding. */
 public final class UpscaledImage {
@@ -41,12 +37,6 @@ public final class UpscaledImage {
     }
 
     public static byte[] png(BufferedImage image) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(image.getWidth() * image.getHeight());
-        try {
-            if (!ImageIO.write(image, "png", out)) throw new IOException("no PNG writer");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return PngEncoder.encode(image);
     }
 }

@@ -22,9 +22,9 @@ class SourceImageTest {
         assertNotNull(src.alpha());
         int n = src.width() * src.height(), x = src.width() / 2, y = src.height() / 2, i = y * src.width() + x;
         int p = reference.getRGB(x, y);
-        assertEquals((p >> 16) & 0xff, Math.round(src.chw()[i] * 255));
-        assertEquals((p >> 8) & 0xff, Math.round(src.chw()[n + i] * 255));
-        assertEquals(p & 0xff, Math.round(src.chw()[2 * n + i] * 255));
+        assertEquals((p >> 16) & 0xff, Math.round(src.chw().get(i) * 255));
+        assertEquals((p >> 8) & 0xff, Math.round(src.chw().get(n + i) * 255));
+        assertEquals(p & 0xff, Math.round(src.chw().get(2 * n + i) * 255));
         assertEquals(p >>> 24, src.alpha()[i] & 0xff);
     }
 
@@ -34,7 +34,7 @@ class SourceImageTest {
         gray.getRaster().setSample(3, 3, 0, 100);
         SourceImage src = SourceImage.decode(TestImages.encode(gray, "png"), 4, 1000, 100_000);
         assertNull(src.alpha());
-        assertEquals(100, Math.round(src.chw()[3 * 8 + 3] * 255), "grey samples are sRGB-coded already");
+        assertEquals(100, Math.round(src.chw().get(3 * 8 + 3) * 255), "grey samples are sRGB-coded already");
     }
 
     @Test

@@ -6,6 +6,10 @@ import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,7 +21,7 @@ class TiledUpscaleTest {
 
     @BeforeAll
     static void loadModel() throws IOException {
-        medium2 = EsrganModel.load("esrgan-medium-x2", 2, null, false, 2);
+        medium2 = EsrganModel.load("esrgan-medium-x2", 2, null, 2);
     }
 
     @AfterAll
@@ -29,13 +33,14 @@ class TiledUpscaleTest {
     private static final TileModel NEAREST3 = new TileModel() {
         public int scale() { return 3; }
 
-        public float[] upscale(float[] chw, int w, int h) {
-            float[] out = new float[chw.length * 9];
+        public void upscale(FloatBuffer chw, int w, int h, Consumer<FloatBuffer> sink) {
+            assertEquals(3 * w * h, chw.remaining());
+            FloatBuffer out = FloatBuffer.allocate(chw.remaining() * 9);
             for (int c = 0; c < 3; c++)
                 for (int y = 0; y < 3 * h; y++)
                     for (int x = 0; x < 3 * w; x++)
-                        out[c * 9 * w * h + y * 3 * w + x] = chw[c * w * h + (y / 3) * w + x / 3];
-            return out;
+                        out.put(c * 9 * w * h + y * 3 * w + x, chw.get(chw.position() + c * w * h + (y / 3) * w + x / 3));
+            sink.accept(out);
         }
     };
 
@@ -71,6 +76,45 @@ class TiledUpscaleTest {
         assertTrue(naive[0] > 20, "hard tile edges should show; max difference only " + naive[0]);
         // the default tiling (margin 16, blend 4) reproduces the untiled output exactly at 8 bits
         assertEquals(0, difference(whole, new TiledUpscale(24, 16, 4).upscale(src.chw(), w, h, medium2))[0]);
+    }
+
+    @Test
+    void aBudgetRunsImagesThatFitWholeAndCutsLargerOnesIntoWindowsThatFit() throws IOException {
+        List<Integer> windows = new ArrayList<>();
+        TileModel counting = new TileModel() {
+            public int scale() { return 3; }
+
+            public void upscale(FloatBuffer chw, int w, int h, Consumer<FloatBuffer> sink) {
+                windows.add(w * h);
+                NEAREST3.upscale(chw, w, h, sink);
+            }
+        };
+        TiledUpscale tiling = TiledUpscale.forBudget(10_000, 0, 12, 4);
+        assertEquals(100 - 24, tiling.tileSize(), "the largest square core whose window (core + 2 margins) fits");
+        SourceImage fits = SourceImage.fromImage("png", TestImages.diceCrop(100, 100, 125, 80)); // 10,000 px
+        tiling.upscale(fits.chw(), 125, 80, counting);
+        assertEquals(List.of(10_000), windows, "an image within the budget goes through the network whole");
+
+        windows.clear();
+        SourceImage large = SourceImage.fromImage("png", TestImages.diceCrop(100, 100, 210, 150));
+        BufferedImage tiled = tiling.upscale(large.chw(), 210, 150, counting);
+        assertEquals(6, windows.size(), "3 × 2 tiles");
+        assertTrue(windows.stream().allMatch(px -> px <= 10_000), "every window fits the budget: " + windows);
+        BufferedImage whole = new TiledUpscale(4096, 0, 0).upscale(large.chw(), 210, 150, NEAREST3);
+        assertArrayEquals(whole.getRGB(0, 0, 630, 450, null, 0, 630), tiled.getRGB(0, 0, 630, 450, null, 0, 630));
+    }
+
+    @Test
+    void theMeasuredReceptiveFieldIsAMarginWithoutVisibleSeams() throws IOException {
+        ReceptiveField.Margin field = ReceptiveField.measure(medium2);
+        assertTrue(field.withinTolerance() && field.maxDifference() < 1f / 255, field.toString());
+        assertTrue(field.pixels() >= 2 && field.pixels() < 16, "medium's measured field: " + field);
+        int w = 72, h = 56;
+        SourceImage src = SourceImage.fromImage("png", TestImages.diceCrop(280, 200, w, h));
+        BufferedImage whole = new TiledUpscale(4096, 0, 0).upscale(src.chw(), w, h, medium2);
+        // as served: margin = measured field + blend; 9 tiles, 4 seams
+        int[] d = difference(whole, new TiledUpscale(24, field.pixels() + 4, 4).upscale(src.chw(), w, h, medium2));
+        assertTrue(d[0] <= 1, "max difference tiled vs untiled " + d[0] + " levels");
     }
 
     /** {max difference, mean difference × 100} over all channels, in 8-bit levels. */

@@ -1,7 +1,16 @@
 package io.imagescaler.sr.bench;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imagescaler.sr.EsrganModel;
+import io.imagescaler.sr.Fp16Graph;
 import io.imagescaler.sr.SourceImage;
+import io.imagescaler.sr.SrConfig;
+import io.imagescaler.sr.SrServer;
+import io.imagescaler.sr.SuperResolution;
 import io.imagescaler.sr.TiledUpscale;
 
 import javax.imageio.ImageIO;
@@ -10,7 +19,12 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,18 +40,16 @@ import java.util.Map;
  *   <li>{@code quality}: real photos are reduced ×2 / ×4 (area averaging), enlarged back by the network and
  *   by OpenCV Lanczos-4 and bicubic, and compared with the original (PSNR, SSIM on luma); also writes a
  *   side-by-side contact sheet per scale under {@code target/}.</li>
- *   <li>{@code speed}: output megapixels per second through the server's tiled path, with 1 and 2 ONNX
- *   Runtime threads.</li>
+ *   <li>{@code speed}: output megapixels per second, side by side in one run: the running server
+ *   (HTTP POST /invocations on loopback, PNG in and out) and a bare ONNX Runtime session on the same graph
+ *   and thread count, with 1 and 2 threads.</li>
  * </ul>
  * Run with {@code sr-endpoint/bench.sh [quality|speed|all]} from the repository root.
  */
 public final class SrBench {
 
-    private static final int TILE = 128, MARGIN = 16, BLEND = 4;
-
     public static void main(String[] args) throws Exception {
-        System.setProperty("ai.djl.offline", "true");
-        System.setProperty("OPT_OUT_TRACKING", "true");
+        io.imagescaler.sr.OfflineEngine.ensure();
         String mode = args.length > 0 ? args[0] : "all";
         Path out = Path.of("sr-endpoint/target").toFile().isDirectory() ? Path.of("sr-endpoint/target") : Path.of("target");
         StringBuilder report = new StringBuilder();
@@ -98,9 +110,14 @@ public final class SrBench {
         models.put("esrgan-medium-x2", 2);
         models.put("esrgan-medium-x4", 4);
         models.put("esrgan-thick-x4", 4);
-        Map<String, EsrganModel> loaded = new LinkedHashMap<>();
-        for (var e : models.entrySet()) loaded.put(e.getKey(), EsrganModel.load(e.getKey(), e.getValue(), null, false, 0));
-        TiledUpscale tiling = new TiledUpscale(TILE, MARGIN, BLEND);
+        // as served: the default configuration's budget, measured margins and (for fp16) the converted graph
+        SrConfig config = SrConfig.defaults();
+        SuperResolution medium = SuperResolution.load(config.withModels(Map.of(2, "esrgan-medium-x2", 4, "esrgan-medium-x4"), 4));
+        SuperResolution thick = SuperResolution.load(config.withModels(Map.of(4, "esrgan-thick-x4"), 4));
+        Map<String, EsrganModel> fp16 = new LinkedHashMap<>();
+        for (var e : models.entrySet())
+            fp16.put(e.getKey(), EsrganModel.fromGraph(e.getKey(), e.getValue(), Fp16Graph.emulate(EsrganModel.read(e.getKey(), null)), 0));
+        Map<String, double[]> fp16Ssim = new LinkedHashMap<>(); // model -> {sum |Δ|, max |Δ|, n, sum Δ}
 
         StringBuilder t = new StringBuilder();
         t.append("### Quality: ").append(size).append("×").append(size).append(" centre crops, reduced by ")
@@ -116,10 +133,22 @@ public final class SrBench {
                 BufferedImage bicubic = Resamplers.bicubic(lr, scale);
                 BufferedImage lanczos = Resamplers.lanczos(lr, scale);
                 SourceImage src = SourceImage.fromImage("png", lr);
-                BufferedImage medium = tiling.upscale(src.chw(), lr.getWidth(), lr.getHeight(), loaded.get("esrgan-medium-x" + scale));
-                BufferedImage thick = scale == 4 ? tiling.upscale(src.chw(), lr.getWidth(), lr.getHeight(), loaded.get("esrgan-thick-x4")) : null;
+                BufferedImage mediumOut = medium.upscale(src, scale);
+                BufferedImage thickOut = scale == 4 ? thick.upscale(src, scale) : null;
+                for (var e : new Object[][]{{"esrgan-medium-x" + scale, mediumOut}, {"esrgan-thick-x4", thickOut}}) {
+                    if (e[1] == null) continue;
+                    String name = (String) e[0];
+                    BufferedImage half = TiledUpscale.forBudget(Long.MAX_VALUE, 0, 0, 0)
+                            .upscale(src.chw(), lr.getWidth(), lr.getHeight(), fp16.get(name));
+                    double d = ImageQuality.ssim(photo.hr(), half, scale) - ImageQuality.ssim(photo.hr(), (BufferedImage) e[1], scale);
+                    double[] acc = fp16Ssim.computeIfAbsent(name, k -> new double[4]);
+                    acc[0] += Math.abs(d);
+                    acc[1] = Math.max(acc[1], Math.abs(d));
+                    acc[2]++;
+                    acc[3] += d;
+                }
                 t.append("| ").append(photo.name()).append(" | ×").append(scale);
-                for (var e : new Object[][]{{"bicubic", bicubic}, {"lanczos", lanczos}, {"medium", medium}, {"thick", thick}}) {
+                for (var e : new Object[][]{{"bicubic", bicubic}, {"lanczos", lanczos}, {"medium", mediumOut}, {"thick", thickOut}}) {
                     BufferedImage img = (BufferedImage) e[1];
                     if (img == null) {
                         t.append(" | —");
@@ -134,7 +163,7 @@ public final class SrBench {
                 }
                 t.append(" |\n");
                 if (photo == sheetPhoto(photos))
-                    contactSheet(out.resolve("sr-contact-sheet-" + degradation + "-x" + scale + ".png"), photo, scale, lr, lanczos, medium, thick);
+                    contactSheet(out.resolve("sr-contact-sheet-" + degradation + "-x" + scale + ".png"), photo, scale, lr, lanczos, mediumOut, thickOut);
             }
         }
         for (int scale : new int[]{2, 4}) {
@@ -145,7 +174,16 @@ public final class SrBench {
             }
             t.append(" |\n");
         }
-        loaded.values().forEach(EsrganModel::close);
+        t.append("\nfp16 vs fp32, SSIM against the original, same photos and scales, the network run whole. ONNX Runtime's CPU\n")
+                .append("provider has no fp16 convolution on x86 (it runs an fp16 graph by upcasting its weights), so the fp16 side is\n")
+                .append("Fp16Graph.emulate: weights, input and every operator's output rounded to float16, each operator's arithmetic\n")
+                .append("in float32. That is the rounding an fp16 graph stores; a GPU kernel's own fp16 arithmetic is not modelled.\n\n")
+                .append("| model | photos × scales | mean SSIM change | mean abs | max abs | under 0.001 |\n|---|---|---|---|---|---|\n");
+        fp16Ssim.forEach((name, a) -> t.append(String.format(Locale.ROOT, "| %s | %d | %+.6f | %.6f | %.6f | %s |%n",
+                name, (int) a[2], a[3] / a[2], a[0] / a[2], a[1], a[1] < 0.001 ? "yes" : "NO")));
+        medium.close();
+        thick.close();
+        fp16.values().forEach(EsrganModel::close);
         return t.append('\n').toString();
     }
 
@@ -203,43 +241,98 @@ public final class SrBench {
 
     // ---------------------------------------------------------------- speed
 
+    /**
+     * Served vs bare, interleaved run by run so that load changes hit both alike; best of {@code runs} after
+     * one warm-up each. Bare: an OrtSession with the server's options (ALL_OPT, one inter-op thread, the same
+     * intra-op threads) on a tensor made once; served: POST /invocations with the PNG of the same pixels to
+     * an SrServer on 127.0.0.1 (its own models, same threads), timed from request to the last response byte.
+     */
     static String speed() throws Exception {
         BufferedImage photo = photos(512).get(0).hr();
+        ObjectMapper json = new ObjectMapper();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         StringBuilder t = new StringBuilder();
-        t.append("### Speed: output megapixels per second, tiled path (tile ").append(TILE).append(", margin ")
-                .append(MARGIN).append(", blend ").append(BLEND).append("), CPU, fp32\n\n");
-        t.append("Wall-clock rates depend on what else runs on the shared cores; the last column divides by the process's\n")
-                .append("CPU time instead (all threads, native ones included), i.e. the rate per fully used core.\n\n");
-        t.append("| model | input | output | threads | median s per image | output MP/s | output MP per CPU-second |\n|---|---|---|---|---|---|---|\n");
-        Object[][] runs = {{"esrgan-medium-x2", 2, 256}, {"esrgan-medium-x4", 4, 256}, {"esrgan-thick-x4", 4, 128}};
+        t.append("### Speed: output megapixels per second, served (HTTP, PNG in and out) vs a bare ONNX Runtime session, same run\n\n");
+        t.append("CPU provider, fp32; input: a crop of testdata/images/png-rgba-dice-800x600.png; best of N after one warm-up each,\n")
+                .append("served and bare runs interleaved. Served = POST /invocations on 127.0.0.1 until the last byte (decode, network,\n")
+                .append("PNG encode, HTTP); bare = OrtSession.run on a prepared tensor. Served plan: from /ping.\n\n");
+        t.append("Wall-clock rates depend on what else runs on the cores; the CPU column compares the process CPU seconds\n")
+                .append("(all threads, ONNX Runtime's included) of the best bare and best served run, which load disturbs less.\n\n");
+        t.append("| model | input | output | threads | served plan | bare s | served s (decode/sr/encode ms) | bare MP/s | served MP/s | served/bare | CPU s bare / served = ratio | load avg |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        // {model, scale, input side, best of, threads...}; the last row is over the default budget: served in tiles
+        Object[][] runs = {{"esrgan-medium-x2", 2, 256, 5, new int[]{1, 2}}, {"esrgan-medium-x4", 4, 256, 5, new int[]{1, 2}},
+                {"esrgan-thick-x4", 4, 128, 3, new int[]{1, 2}}, {"esrgan-medium-x4", 4, 512, 2, new int[]{2}}};
         for (Object[] run : runs) {
             String name = (String) run[0];
-            int scale = (Integer) run[1], size = (Integer) run[2];
-            BufferedImage input = photo.getSubimage(0, 0, size, size);
+            int scale = (Integer) run[1], size = (Integer) run[2], n = (Integer) run[3];
+            BufferedImage input = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+            input.getGraphics().drawImage(photo.getSubimage(0, 0, size, size), 0, 0, null);
+            byte[] png = encodePng(input);
             SourceImage src = SourceImage.fromImage("png", input);
-            for (int threads : new int[]{1, 2}) {
-                try (EsrganModel model = EsrganModel.load(name, scale, null, false, threads)) {
-                    TiledUpscale tiling = new TiledUpscale(TILE, MARGIN, BLEND);
-                    tiling.upscale(src.chw(), size, size, model); // warm-up: ONNX Runtime plans on first run
-                    List<Double> seconds = new ArrayList<>();
-                    long start = System.nanoTime(), cpuStart = processCpuNanos();
-                    while (seconds.size() < 3 || (seconds.size() < 10 && System.nanoTime() - start < 15e9)) {
-                        long t0 = System.nanoTime();
-                        tiling.upscale(src.chw(), size, size, model);
-                        seconds.add((System.nanoTime() - t0) / 1e9);
+            double outMp = (double) size * scale * size * scale / 1e6;
+            for (int threads : (int[]) run[4]) {
+                SrConfig config = SrConfig.defaults().withPort(0).withThreads(threads).withModels(Map.of(scale, name), scale);
+                OrtEnvironment env = OrtEnvironment.getEnvironment();
+                try (SrServer server = SrServer.start(config).awaitReady(Duration.ofMinutes(3));
+                     OrtSession.SessionOptions options = bareOptions(threads);
+                     OrtSession bare = env.createSession(EsrganModel.read(name, null), options);
+                     OnnxTensor tensor = OnnxTensor.createTensor(env, src.chw().duplicate().clear(), new long[]{1, 3, size, size})) {
+                    JsonNode plan = json.readTree(http.send(HttpRequest.newBuilder(server.baseUri().resolve("ping")).build(),
+                            HttpResponse.BodyHandlers.ofString()).body()).at("/serving/" + scale);
+                    String planText = (long) size * size <= plan.get("wholeUpToPixels").asLong() ? "whole"
+                            : "tiles " + plan.get("tile").asInt() + "+" + plan.get("margin").asInt();
+                    HttpRequest post = HttpRequest.newBuilder(server.baseUri().resolve("invocations?scale=" + scale))
+                            .timeout(Duration.ofMinutes(2)).header("Content-Type", "image/png")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(png)).build();
+                    double bestBare = Double.MAX_VALUE, bestServed = Double.MAX_VALUE;
+                    double bestBareCpu = Double.MAX_VALUE, bestServedCpu = Double.MAX_VALUE;
+                    String timing = "";
+                    for (int i = 0; i <= n; i++) { // i == 0: warm-up
+                        long c0 = processCpuNanos(), t0 = System.nanoTime();
+                        try (OrtSession.Result r = bare.run(Map.of(bare.getInputNames().iterator().next(), tensor))) {
+                            if (r.size() != 1) throw new IllegalStateException("bare run gave " + r.size() + " outputs");
+                        }
+                        double b = (System.nanoTime() - t0) / 1e9, bCpu = (processCpuNanos() - c0) / 1e9;
+                        c0 = processCpuNanos();
+                        t0 = System.nanoTime();
+                        HttpResponse<byte[]> response = http.send(post, HttpResponse.BodyHandlers.ofByteArray());
+                        double sv = (System.nanoTime() - t0) / 1e9, svCpu = (processCpuNanos() - c0) / 1e9;
+                        if (response.statusCode() != 200) throw new IllegalStateException("served: " + response.statusCode()
+                                + " " + new String(response.body()));
+                        if (i == 0) continue;
+                        bestBare = Math.min(bestBare, b);
+                        bestBareCpu = Math.min(bestBareCpu, bCpu);
+                        bestServedCpu = Math.min(bestServedCpu, svCpu);
+                        if (sv < bestServed) {
+                            bestServed = sv;
+                            timing = response.headers().firstValue("Server-Timing").orElse("")
+                                    .replaceAll("[a-z]+;dur=", "").replace(", ", "/");
+                        }
                     }
-                    double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
-                    double[] sorted = seconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-                    double median = sorted[sorted.length / 2];
-                    double outMp = (double) size * scale * size * scale / 1e6;
-                    t.append(String.format(Locale.ROOT, "| %s | %d² | %d² | %d | %.3f (n=%d) | %.3f | %.3f |%n",
-                            name, size, size * scale, threads, median, sorted.length, outMp / median,
-                            outMp * sorted.length / cpuSeconds));
-                    System.err.println(t.substring(t.lastIndexOf("| " + name)));
+                    t.append(String.format(Locale.ROOT, "| %s | %d² | %d² | %d | %s | %.3f | %.3f (%s) | %.3f | %.3f | %.2f | %.2f / %.2f = %.2f | %s |%n",
+                            name, size, size * scale, threads, planText, bestBare, bestServed, timing, outMp / bestBare,
+                            outMp / bestServed, bestBare / bestServed, bestBareCpu, bestServedCpu, bestBareCpu / bestServedCpu,
+                            loadAverage()));
+                    System.err.print(t.substring(t.lastIndexOf("| " + name)));
                 }
             }
         }
         return t.append("\nload average at end ").append(loadAverage()).append("\n\n").toString();
+    }
+
+    static OrtSession.SessionOptions bareOptions(int threads) throws Exception {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        options.setInterOpNumThreads(1);
+        options.setIntraOpNumThreads(threads);
+        return options;
+    }
+
+    static byte[] encodePng(BufferedImage image) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        return out.toByteArray();
     }
 
     static long processCpuNanos() {
