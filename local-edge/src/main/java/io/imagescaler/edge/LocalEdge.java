@@ -227,13 +227,12 @@ public final class LocalEdge implements AutoCloseable {
     }
 
     /**
-     * The local Rekognition's classifier. ONNX Runtime has one environment per JVM, and DJL (the in-process
-     * sr-endpoint's engine) refuses to start when one exists that it did not create with its thread
-     * options; so DJL's engine is started first and the moderation model shares its environment.
+     * The local Rekognition's classifier. ONNX Runtime has one environment per JVM: the moderation model and
+     * the in-process sr-endpoint both take the default one ({@code OrtEnvironment.getEnvironment()}), with
+     * ONNX Runtime's telemetry off first.
      */
     static NsfwModel loadModerationModel() {
         io.imagescaler.sr.OfflineEngine.ensure();
-        ai.djl.engine.Engine.getEngine("OnnxRuntime");
         return NsfwModel.load();
     }
 
