@@ -49,7 +49,7 @@ public final class LakeFiles implements EventLog {
         for (UsageEvent e : events) lines.append(e.json()).append('\n');
         try {
             Files.createDirectories(partition);
-            Path hidden = partition.resolve("." + name);
+            Path hidden = partition.resolve("." + name + ".tmp");
             Files.writeString(hidden, lines, StandardCharsets.UTF_8);
             Files.move(hidden, partition.resolve(name), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
