@@ -27,6 +27,7 @@ public final class ImageScalerStack extends Stack {
     private final Cdn cdn;
     private final OriginVerifyRotation rotation;
     private final Monitoring monitoring;
+    private final Analytics analytics;
 
     public ImageScalerStack(Construct scope, String id, StackProps props, DeploymentSettings settings, RepoLayout repo) {
         super(scope, id, props);
@@ -46,6 +47,10 @@ public final class ImageScalerStack extends Stack {
         rotation = new OriginVerifyRotation(this, "OriginVerifyRotation", repo, security, cdn);
         monitoring = new Monitoring(this, "Monitoring", settings, api, cdn, security, sr);
         grantInvalidation();
+        analytics = new Analytics(this, "Analytics", settings, repo);
+        analytics.grantReportsTo(api.function());
+        analytics.grantEventsTo(uploadProcessing.function());
+        analytics.logRequestsOf(cdn.distribution());
 
         output("DistributionDomain", cdn.distribution().getDistributionDomainName());
         output("DistributionId", cdn.distribution().getDistributionId());
@@ -58,6 +63,8 @@ public final class ImageScalerStack extends Stack {
         output("KeyGroupId", cdn.signers().getKeyGroupId());
         output("SignerKeyPairId", cdn.signerKey().getPublicKeyId());
         output("AlarmTopic", monitoring.alarms().getTopicArn());
+        output("AnalyticsLake", analytics.lake().getBucketName());
+        output("AnalyticsWorkGroup", analytics.workgroup().getName());
     }
 
     /**
@@ -118,5 +125,9 @@ public final class ImageScalerStack extends Stack {
 
     public Monitoring monitoring() {
         return monitoring;
+    }
+
+    public Analytics analytics() {
+        return analytics;
     }
 }

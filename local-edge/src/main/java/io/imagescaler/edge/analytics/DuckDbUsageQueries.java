@@ -26,14 +26,11 @@ import java.util.stream.Stream;
  */
 public final class DuckDbUsageQueries implements UsageQueries, AutoCloseable {
     /**
-     * The Glue table's columns (cdk {@code Analytics}), in DuckDB types; {@code dt} comes from the
-     * folder names ({@code dt=YYYY-MM-DD}) and stays text, as the partition is text in Glue.
+     * The Glue table's columns ({@code analytics/events-columns.txt}, the list the cdk app reads), in DuckDB
+     * types; {@code dt} comes from the folder names ({@code dt=YYYY-MM-DD}) and stays text, as the
+     * partition is text in Glue.
      */
-    public static final String COLUMNS = "{'event_id': 'VARCHAR', 'event_time': 'VARCHAR', "
-            + "'event_type': 'VARCHAR', 'owner': 'VARCHAR', 'image_id': 'VARCHAR', 'content_type': 'VARCHAR', "
-            + "'format': 'VARCHAR', 'bytes': 'BIGINT', 'width': 'INTEGER', 'height': 'INTEGER', "
-            + "'transform': 'VARCHAR', 'duration_ms': 'BIGINT', 'verdict': 'VARCHAR', 'reason': 'VARCHAR', "
-            + "'source': 'VARCHAR', 'job_id': 'VARCHAR', 'job_status': 'VARCHAR'}";
+    public static final String COLUMNS = columns();
 
     private final Path events;
     private final Connection duck;
@@ -113,5 +110,28 @@ public final class DuckDbUsageQueries implements UsageQueries, AutoCloseable {
     @Override
     public String toString() {
         return "DuckDB over " + events;
+    }
+
+    private static String columns() {
+        try (var in = DuckDbUsageQueries.class.getResourceAsStream("/analytics/events-columns.txt")) {
+            if (in == null) throw new IllegalStateException("analytics/events-columns.txt is missing");
+            List<String> entries = new ArrayList<>();
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                String l = line.strip();
+                if (l.isEmpty() || l.startsWith("#")) continue;
+                String[] parts = l.split("\\s+");
+                String type = switch (parts[1]) {
+                    case "string" -> "VARCHAR";
+                    case "bigint" -> "BIGINT";
+                    case "int" -> "INTEGER";
+                    case "double" -> "DOUBLE";
+                    default -> throw new IllegalStateException("no DuckDB type for Glue type " + parts[1]);
+                };
+                entries.add("'" + parts[0] + "': '" + type + "'");
+            }
+            return "{" + String.join(", ", entries) + "}";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.imagescaler.handler.analytics.aws;
 
 import io.imagescaler.handler.analytics.EventLog;
 import io.imagescaler.handler.analytics.UsageEvent;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,15 +13,16 @@ import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponseEntr
 import software.amazon.awssdk.services.firehose.model.Record;
 
 /**
- * {@link EventLog} on Amazon Data Firehose: one PutRecordBatch per batch, each record one JSON line (the
- * newline included, so the objects Firehose writes to S3 are JSON lines that Athena's JSON SerDe reads).
- * Records Firehose refuses in a batch that otherwise succeeded (throttling) are sent once more; what
- * fails again is reported as not written.
+ * {@link EventLog} on Amazon Data Firehose: one PutRecordBatch per batch. Firehose bills ingestion per
+ * record rounded up to 5 KB, and an event is ~0.3 KB, so events are packed: each Firehose record holds
+ * many JSON lines (each ending in a newline, so what Firehose concatenates into S3 objects is JSON lines
+ * that Athena's JSON SerDe reads), up to {@link #RECORD_BYTES}. Records Firehose refuses in a call that
+ * otherwise succeeded (throttling) are sent once more; the events of what fails again are reported as not
+ * written.
  */
 public final class FirehoseEventLog implements EventLog {
-    /** PutRecordBatch takes at most 4 MiB per call and 1,000 KiB per record. */
-    static final int MAX_BATCH_BYTES = 4 * 1024 * 1024;
-    static final int MAX_RECORD_BYTES = 1000 * 1024;
+    /** A packed record's size: well under Firehose's 1,000 KiB, so one refused record loses few events. */
+    static final int RECORD_BYTES = 64 * 1024;
 
     private final FirehoseClient firehose;
     private final String stream;
@@ -30,46 +32,58 @@ public final class FirehoseEventLog implements EventLog {
         this.stream = stream;
     }
 
-    @Override
-    public int write(List<UsageEvent> batch) {
-        int failed = 0;
-        List<Record> call = new ArrayList<>();
-        int callBytes = 0;
-        for (UsageEvent e : batch) {
-            byte[] line = (e.json() + "\n").getBytes(StandardCharsets.UTF_8);
-            if (line.length > MAX_RECORD_BYTES) {
-                failed++;
-                continue;
-            }
-            if (callBytes + line.length > MAX_BATCH_BYTES || call.size() == MAX_BATCH) {
-                failed += put(call);
-                call = new ArrayList<>();
-                callBytes = 0;
-            }
-            call.add(Record.builder().data(SdkBytes.fromByteArrayUnsafe(line)).build());
-            callBytes += line.length;
-        }
-        if (!call.isEmpty()) failed += put(call);
-        return failed;
+    /** A Firehose record and how many events it carries. */
+    record Packed(Record record, int events) {
     }
 
-    /** @return how many records of the call were refused twice */
-    private int put(List<Record> records) {
-        List<Record> pending = records;
+    @Override
+    public int write(List<UsageEvent> batch) {
+        List<Packed> records = pack(batch);
+        // At most 500 events per batch, 64 KiB per record: one call stays under PutRecordBatch's 4 MiB
+        // and 500 records.
+        return records.isEmpty() ? 0 : put(records);
+    }
+
+    static List<Packed> pack(List<UsageEvent> batch) {
+        List<Packed> records = new ArrayList<>();
+        ByteArrayOutputStream current = new ByteArrayOutputStream();
+        int events = 0;
+        for (UsageEvent e : batch) {
+            byte[] line = (e.json() + "\n").getBytes(StandardCharsets.UTF_8);
+            if (current.size() > 0 && current.size() + line.length > RECORD_BYTES) {
+                records.add(new Packed(Record.builder().data(SdkBytes.fromByteArray(current.toByteArray())).build(),
+                        events));
+                current.reset();
+                events = 0;
+            }
+            current.writeBytes(line);
+            events++;
+        }
+        if (events > 0) {
+            records.add(new Packed(Record.builder().data(SdkBytes.fromByteArray(current.toByteArray())).build(),
+                    events));
+        }
+        return records;
+    }
+
+    /** @return how many events were in records refused twice */
+    private int put(List<Packed> records) {
+        List<Packed> pending = records;
         for (int attempt = 0; attempt < 2 && !pending.isEmpty(); attempt++) {
-            List<Record> sent = pending;
-            PutRecordBatchResponse response = firehose.putRecordBatch(b -> b.deliveryStreamName(stream).records(sent));
+            List<Packed> sent = pending;
+            PutRecordBatchResponse response = firehose.putRecordBatch(b -> b.deliveryStreamName(stream)
+                    .records(sent.stream().map(Packed::record).toList()));
             if (response.failedPutCount() == null || response.failedPutCount() == 0) {
                 return 0;
             }
-            List<Record> refused = new ArrayList<>();
+            List<Packed> refused = new ArrayList<>();
             List<PutRecordBatchResponseEntry> answers = response.requestResponses();
             for (int i = 0; i < answers.size(); i++) {
                 if (answers.get(i).errorCode() != null) refused.add(sent.get(i));
             }
             pending = refused;
         }
-        return pending.size();
+        return pending.stream().mapToInt(Packed::events).sum();
     }
 
     @Override
