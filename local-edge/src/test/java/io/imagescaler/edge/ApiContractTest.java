@@ -307,6 +307,15 @@ class ApiContractTest {
         }
         expectProblem(check("GET", stats, get("/v1/stats", Map.of())), "unauthorized");
         expectProblem(check("GET", stats, get("/v1/stats", bearer(userToken))), "forbidden");
+        // a lake file the query engine cannot read: the report fails as a dependency (503), and answers again
+        // once the file is gone
+        Path partition = data.resolve("lake/events/dt=" + java.time.LocalDate.now(java.time.ZoneOffset.UTC));
+        Files.createDirectories(partition);
+        Path corrupt = partition.resolve("corrupt.json");
+        Files.writeString(corrupt, "{\"event_type\": \"upload\", \"bytes\": \"not a number\"\n");
+        expectProblem(check("GET", stats, get("/v1/stats", bearer(admin))), "upstream-failure");
+        Files.delete(corrupt);
+        check("GET", stats, get("/v1/stats", bearer(admin)));
     }
 
     /**
