@@ -2,19 +2,10 @@ package io.imagescaler.handler.analytics.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imagescaler.handler.analytics.UsageEvent;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,8 +15,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.firehose.FirehoseClient;
@@ -41,33 +30,17 @@ import software.amazon.awssdk.services.s3.S3Client;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FirehoseEventLogTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    Process moto;
+    MotoServer moto;
     FirehoseClient firehose;
     S3Client s3;
 
     @BeforeAll
     void startMoto() throws Exception {
-        Path server = List.of(Path.of("/root/.pyenv/shims/moto_server"), Path.of("/usr/local/bin/moto_server"),
-                Path.of("/usr/bin/moto_server")).stream().filter(Files::isExecutable).findFirst().orElse(null);
-        assumeTrue(server != null, "moto_server is not installed: skipping the Firehose adapter test");
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        moto = new ProcessBuilder(server.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (!listening(port)) {
-            assumeTrue(moto.isAlive(), "moto_server exited at start");
-            assumeTrue(Instant.now().isBefore(deadline), "moto_server did not listen within 30 s");
-            Thread.sleep(200);
-        }
-        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local-secret"));
-        URI endpoint = URI.create("http://127.0.0.1:" + port);
+        moto = MotoServer.startOrSkip();
         firehose = FirehoseClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.US_EAST_1)
-                .credentialsProvider(credentials).endpointOverride(endpoint).build();
+                .credentialsProvider(MotoServer.CREDENTIALS).endpointOverride(moto.endpoint()).build();
         s3 = S3Client.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.US_EAST_1)
-                .credentialsProvider(credentials).endpointOverride(endpoint).forcePathStyle(true).build();
+                .credentialsProvider(MotoServer.CREDENTIALS).endpointOverride(moto.endpoint()).forcePathStyle(true).build();
         s3.createBucket(b -> b.bucket("lake"));
         firehose.createDeliveryStream(b -> b.deliveryStreamName("events").deliveryStreamType("DirectPut")
                 .extendedS3DestinationConfiguration(d -> d.bucketARN("arn:aws:s3:::lake")
@@ -75,22 +48,11 @@ class FirehoseEventLogTest {
                         .compressionFormat("UNCOMPRESSED")));
     }
 
-    private static boolean listening(int port) {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     @AfterAll
     void stopMoto() throws Exception {
         if (firehose != null) firehose.close();
         if (s3 != null) s3.close();
-        if (moto != null) {
-            moto.destroy();
-            moto.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-        }
+        if (moto != null) moto.close();
     }
 
     @Test
