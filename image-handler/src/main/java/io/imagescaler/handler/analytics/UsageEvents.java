@@ -34,6 +34,8 @@ public final class UsageEvents implements AutoCloseable {
     private final ReentrantLock writing = new ReentrantLock();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
+    /** Dropped by record() since the writer last reported them: one log line and metric per interval. */
+    private final AtomicLong droppedUnreported = new AtomicLong();
     private final Thread writer;
     private volatile boolean closed;
 
@@ -55,7 +57,9 @@ public final class UsageEvents implements AutoCloseable {
     /** Queues the event; never blocks, never throws. */
     public void record(UsageEvent event) {
         if (closed || !queue.offer(event)) {
-            lose(1, "the event queue is full (" + CAPACITY + ")", null);
+            // Counted here, reported by the writer: a full queue must not turn into a log line per request.
+            lost.incrementAndGet();
+            droppedUnreported.incrementAndGet();
         } else if (queue.size() >= EventLog.MAX_BATCH) {
             LockSupport.unpark(writer);
         }
@@ -68,6 +72,8 @@ public final class UsageEvents implements AutoCloseable {
     public void flush() {
         writing.lock();
         try {
+            long dropped = droppedUnreported.getAndSet(0);
+            if (dropped > 0) report(dropped, "the event queue was full (" + CAPACITY + ") or closed", null);
             List<UsageEvent> batch = new ArrayList<>(EventLog.MAX_BATCH);
             while (queue.drainTo(batch, EventLog.MAX_BATCH) > 0) {
                 write(batch);
@@ -99,6 +105,10 @@ public final class UsageEvents implements AutoCloseable {
 
     private void lose(int count, String why, RuntimeException cause) {
         lost.addAndGet(count);
+        report(count, why, cause);
+    }
+
+    private void report(long count, String why, RuntimeException cause) {
         LOG.warn("{} usage event(s) lost: {}{}", count, why, cause == null ? "" : " (" + cause + ")");
         metrics.accept("{\"_aws\":{\"Timestamp\":" + System.currentTimeMillis() + ",\"CloudWatchMetrics\":[{"
                 + "\"Namespace\":\"ImageScaler\",\"Dimensions\":[[\"Service\"]],\"Metrics\":[{"
