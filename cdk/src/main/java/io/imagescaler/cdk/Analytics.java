@@ -155,12 +155,14 @@ public final class Analytics extends Construct {
                         .description("image-scaler usage events and CloudFront logs").build())
                 .build());
         events = table("EventsTable", EVENTS_TABLE, "image-scaler usage events, one JSON object per line",
-                EVENTS_PREFIX, eventColumns(repo.analyticsColumns()), "org.openx.data.jsonserde.JsonSerDe", Map.of(), Map.of("classification", "json"));
+                EVENTS_PREFIX, eventColumns(repo.analyticsColumns()), "org.openx.data.jsonserde.JsonSerDe", Map.of(), Map.of("classification", "json"), true);
         cloudFrontLogs = table("CloudFrontLogsTable", CLOUDFRONT_TABLE,
                 "CloudFront standard logs (W3C, tab-separated): the cache hits the handler never sees",
                 CLOUDFRONT_PREFIX, cloudFrontColumns(), "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe",
                 Map.of("field.delim", "\t", "serialization.format", "\t"),
-                Map.of("skip.header.line.count", "2", "classification", "csv"));
+                Map.of("skip.header.line.count", "2", "classification", "csv"),
+                // CloudFront names its files {distribution}.YYYY-MM-DD-HH.{id}.gz in one folder: no dt= partitions
+                false);
 
         workgroup = new CfnWorkGroup(this, "WorkGroup", software.amazon.awscdk.services.athena.CfnWorkGroupProps.builder()
                 .name(stack.getStackName() + "-analytics")
@@ -184,10 +186,40 @@ public final class Analytics extends Construct {
     }
 
     private CfnTable table(String id, String name, String description, String prefix, List<CfnTable.ColumnProperty> columns,
-                           String serde, Map<String, String> serdeParameters, Map<String, String> extra) {
+                           String serde, Map<String, String> serdeParameters, Map<String, String> extra,
+                           boolean partitionedByDay) {
         String location = "s3://" + lake.getBucketName() + "/" + prefix;
         Map<String, String> parameters = new LinkedHashMap<>(extra);
         parameters.put("EXTERNAL", "TRUE");
+        if (partitionedByDay) {
+            projectDays(parameters, location);
+        }
+        var input = CfnTable.TableInputProperty.builder()
+                .name(name)
+                .description(description)
+                .tableType("EXTERNAL_TABLE")
+                .parameters(parameters)
+                .storageDescriptor(CfnTable.StorageDescriptorProperty.builder()
+                        .location(location)
+                        .columns(columns)
+                        .inputFormat("org.apache.hadoop.mapred.TextInputFormat")
+                        .outputFormat("org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat")
+                        .serdeInfo(CfnTable.SerdeInfoProperty.builder()
+                                .serializationLibrary(serde).parameters(serdeParameters).build())
+                        .build());
+        if (partitionedByDay) {
+            input.partitionKeys(List.of(column("dt", "string")));
+        }
+        CfnTable table = new CfnTable(this, id, software.amazon.awscdk.services.glue.CfnTableProps.builder()
+                .catalogId(Stack.of(this).getAccount())
+                .databaseName(databaseName)
+                .tableInput(input.build())
+                .build());
+        table.addDependency(database);
+        return table;
+    }
+
+    private static void projectDays(Map<String, String> parameters, String location) {
         // Partition projection: Athena computes the dt= partitions from the query's range, so no crawler
         // and no ALTER TABLE ADD PARTITION are ever needed.
         parameters.put("projection.enabled", "true");
@@ -197,27 +229,6 @@ public final class Analytics extends Construct {
         parameters.put("projection.dt.interval", "1");
         parameters.put("projection.dt.interval.unit", "DAYS");
         parameters.put("storage.location.template", location + "dt=${dt}/");
-        CfnTable table = new CfnTable(this, id, software.amazon.awscdk.services.glue.CfnTableProps.builder()
-                .catalogId(Stack.of(this).getAccount())
-                .databaseName(databaseName)
-                .tableInput(CfnTable.TableInputProperty.builder()
-                        .name(name)
-                        .description(description)
-                        .tableType("EXTERNAL_TABLE")
-                        .parameters(parameters)
-                        .partitionKeys(List.of(column("dt", "string")))
-                        .storageDescriptor(CfnTable.StorageDescriptorProperty.builder()
-                                .location(location)
-                                .columns(columns)
-                                .inputFormat("org.apache.hadoop.mapred.TextInputFormat")
-                                .outputFormat("org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat")
-                                .serdeInfo(CfnTable.SerdeInfoProperty.builder()
-                                        .serializationLibrary(serde).parameters(serdeParameters).build())
-                                .build())
-                        .build())
-                .build());
-        table.addDependency(database);
-        return table;
     }
 
     /**

@@ -119,6 +119,7 @@ class AnalyticsStackTest {
                 .filter(v -> v.at("/TableInput/Name").asText().equals("cloudfront_logs")).findFirst().orElseThrow();
         assertTrue(logs.at("/TableInput/StorageDescriptor/Location").toString().contains("/cloudfront/"));
         assertEquals("2", logs.at("/TableInput/Parameters/skip.header.line.count").asText());
+        assertTrue(logs.at("/TableInput/PartitionKeys").isMissingNode(), "CloudFront writes no dt= folders");
         assertEquals(table.get("DatabaseName"), logs.get("DatabaseName"));
         assertEquals(table.get("DatabaseName").asText(),
                 t.only("AWS::Glue::Database").at("/DatabaseInput/Name").asText());
