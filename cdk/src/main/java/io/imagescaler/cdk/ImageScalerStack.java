@@ -29,6 +29,7 @@ public final class ImageScalerStack extends Stack {
     private final Cdn cdn;
     private final OriginVerifyRotation rotation;
     private final Monitoring monitoring;
+    private final Analytics analytics;
 
     public ImageScalerStack(Construct scope, String id, StackProps props, DeploymentSettings settings, RepoLayout repo) {
         super(scope, id, props);
@@ -48,6 +49,10 @@ public final class ImageScalerStack extends Stack {
         rotation = new OriginVerifyRotation(this, "OriginVerifyRotation", repo, security, cdn);
         monitoring = new Monitoring(this, "Monitoring", settings, api, cdn, security, sr);
         grantInvalidation();
+        analytics = new Analytics(this, "Analytics", settings, repo);
+        analytics.grantReportsTo(api.function());
+        analytics.grantEventsTo(uploadProcessing.function());
+        analytics.logRequestsOf(cdn.distribution());
         // CDK's own singleton that configures S3 event notifications at deploy time (not this app's code)
         NagSuppressions.addResourceSuppressionsByPath(this, "/" + id + "/BucketNotificationsHandler050a0587b7544547bf325f094a3db834/Role/Resource",
                 List.of(NagPackSuppression.builder().id("AwsSolutions-IAM4").reason("the role of CDK's built-in"
@@ -66,6 +71,8 @@ public final class ImageScalerStack extends Stack {
         output("KeyGroupId", cdn.signers().getKeyGroupId());
         output("SignerKeyPairId", cdn.signerKey().getPublicKeyId());
         output("AlarmTopic", monitoring.alarms().getTopicArn());
+        output("AnalyticsLake", analytics.lake().getBucketName());
+        output("AnalyticsWorkGroup", analytics.workgroup().getName());
     }
 
     /**
@@ -126,5 +133,9 @@ public final class ImageScalerStack extends Stack {
 
     public Monitoring monitoring() {
         return monitoring;
+    }
+
+    public Analytics analytics() {
+        return analytics;
     }
 }

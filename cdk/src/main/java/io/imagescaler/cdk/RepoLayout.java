@@ -43,4 +43,9 @@ public record RepoLayout(Path root) {
     public Path variantRequestFunction() {
         return root.resolve("waf-rules/src/main/resources/edge/variant-request.js");
     }
+
+    /** The usage-events table's columns (the handler's resource; also the local DuckDB view's). */
+    public Path analyticsColumns() {
+        return root.resolve("image-handler/src/main/resources/analytics/events-columns.txt");
+    }
 }

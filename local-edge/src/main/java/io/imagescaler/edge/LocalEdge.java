@@ -160,6 +160,8 @@ public final class LocalEdge implements AutoCloseable {
                 env.put("TRACING", "xray");
                 env.put("AWS_XRAY_DAEMON_ADDRESS", t.daemonAddress());
             });
+            // The analytics lake: the same partitioned JSON-lines files Firehose writes to S3, and DuckDB over them.
+            env.put("LAKE_DIR", dataDir.resolve("lake").toString());
             env.putAll(overrides);
             if (!env.containsKey("SR_ENDPOINT_URL") && !"false".equals(env.get("LOCAL_SR"))) {
                 // The super-resolution server, in-process on CPU with the small models (the GPU one is
@@ -171,8 +173,12 @@ public final class LocalEdge implements AutoCloseable {
             HandlerConfig config = HandlerConfig.fromEnvironment(env::get);
 
             EdgeCacheInvalidator cache = new EdgeCacheInvalidator();
-            Wiring wiring = Wiring.fromEnvironment(env::get, cache, java.util.Optional.of(mail));
+            var lake = new io.imagescaler.edge.analytics.DuckDbUsageQueries(
+                    java.nio.file.Path.of(env.get("LAKE_DIR")).resolve(io.imagescaler.handler.analytics.LakeFiles.EVENTS));
+            parts.push(lake);
+            Wiring wiring = Wiring.fromEnvironment(env::get, cache, java.util.Optional.of(mail), Optional.of(lake));
             parts.push(wiring.clients());
+            parts.push(wiring.usage().events());
             Provisioning.ensure(config, wiring.clients());
 
             ViewerSignatures signatures = ViewerSignatures.open(dataDir, edgeConfig.extraTrustedKeys(),

@@ -293,18 +293,29 @@ class ApiContractTest {
         String admin = Files.readString(edge.issuer().tokenFile(DevIssuer.ADMIN)).strip();
         String stats = "/v1/stats";
         JsonNode report = readJson(check("GET", stats, get("/v1/stats", bearer(admin))).body());
-        assertEquals(30, report.get("days").size(), "the last 30 days by default");
+        assertEquals(30, report.get("rows").size(), "the last 30 days by default");
         assertTrue(report.at("/totals/uploads").asLong() >= 3, "this test's uploads were counted: " + report);
         HttpResponse<byte[]> csv = check("GET", stats, get("/v1/stats?format=csv&from=2026-01-01&to=2026-01-03",
                 bearer(admin)));
         assertTrue(csv.headers().firstValue("Content-Type").orElseThrow().startsWith("text/csv"));
         assertEquals(4, new String(csv.body(), StandardCharsets.UTF_8).split("\r\n").length, "header and 3 days");
+        check("GET", stats, get("/v1/stats?groupBy=owner&format=csv", bearer(admin)));
+        check("GET", stats, get("/v1/stats?owner=me", bearer(userToken)));
         for (String bad : List.of("?format=xml", "?from=yesterday", "?from=2026-02-01&to=2026-01-01",
-                "?from=2020-01-01&to=2026-01-01")) {
+                "?from=2020-01-01&to=2026-01-01", "?groupBy=colour", "?pageSize=5000", "?color=red")) {
             expectProblem(check("GET", stats, get("/v1/stats" + bad, bearer(admin))), "invalid-request");
         }
         expectProblem(check("GET", stats, get("/v1/stats", Map.of())), "unauthorized");
         expectProblem(check("GET", stats, get("/v1/stats", bearer(userToken))), "forbidden");
+        // a lake file the query engine cannot read: the report fails as a dependency (503), and answers again
+        // once the file is gone
+        Path partition = data.resolve("lake/events/dt=" + java.time.LocalDate.now(java.time.ZoneOffset.UTC));
+        Files.createDirectories(partition);
+        Path corrupt = partition.resolve("corrupt.json");
+        Files.writeString(corrupt, "{\"event_type\": \"upload\", \"bytes\": \"not a number\"\n");
+        expectProblem(check("GET", stats, get("/v1/stats", bearer(admin))), "upstream-failure");
+        Files.delete(corrupt);
+        check("GET", stats, get("/v1/stats", bearer(admin)));
     }
 
     /**

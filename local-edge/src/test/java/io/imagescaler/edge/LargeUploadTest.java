@@ -111,6 +111,25 @@ class LargeUploadTest {
         assertEquals(200, variant.statusCode());
 
         assertProblem(post("/v1/uploads/" + id + "/complete", completion(etags)), 409);   // completing twice
+
+        // analytics: one upload event (multipart, with the object's size) and its verdict, in the local lake
+        edge.wiring().usage().events().flush();
+        List<JsonNode> events = new java.util.ArrayList<>();
+        try (var days = java.nio.file.Files.walk(data.resolve("lake/events"))) {
+            for (Path f : days.filter(p -> p.toString().endsWith(".json")).toList()) {
+                for (String line : java.nio.file.Files.readAllLines(f)) {
+                    JsonNode e = JSON.readTree(line);
+                    if (id.equals(e.path("image_id").asText())) events.add(e);
+                }
+            }
+        }
+        JsonNode upload = events.stream().filter(e -> e.get("event_type").asText().equals("upload")).findFirst()
+                .orElseThrow(() -> new AssertionError("no upload event for " + id + ": " + events));
+        assertEquals("multipart", upload.get("source").asText());
+        assertEquals(file.length, upload.get("bytes").asLong());
+        assertEquals("png", upload.get("format").asText());
+        assertEquals(1, events.stream().filter(e -> e.get("event_type").asText().equals("moderation")
+                && e.get("verdict").asText().equals("ALLOW")).count(), events.toString());
     }
 
     @Test

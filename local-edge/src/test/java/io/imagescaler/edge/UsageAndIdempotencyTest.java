@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.imagescaler.edge.access.DevIssuer;
-import io.imagescaler.handler.stats.Counter;
-import io.imagescaler.handler.storage.aws.DynamoUsageCounters;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,11 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -32,7 +27,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Idempotent uploads and the daily counters, over HTTP against the in-process edge. */
+/** Idempotent uploads and the usage report by day (from the local lake), over HTTP against the in-process edge. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UsageAndIdempotencyTest {
@@ -99,7 +94,7 @@ class UsageAndIdempotencyTest {
 
     @Test
     @Order(3)
-    void theDailyCountersAddUpAfterAScriptedSession() throws Exception {
+    void theDailyReportAddsUpAfterAScriptedSession() throws Exception {
         byte[] dice = Fixtures.image("png-rgba-dice-800x600.png");
         var flagged = upload(dice, null);
         assertEquals("BLURRED", JSON.readTree(flagged.body()).get("status").asText());
@@ -115,22 +110,22 @@ class UsageAndIdempotencyTest {
         var stats = get("/v1/stats?from=" + today.minusDays(2) + "&to=" + today);
         assertEquals(200, stats.statusCode(), stats.body());
         JsonNode body = JSON.readTree(stats.body());
-        assertEquals(3, body.get("days").size());
-        JsonNode day = body.get("days").get(2);
-        assertEquals(today.toString(), day.get("date").asText());
+        assertEquals(3, body.get("rows").size());
+        JsonNode day = body.get("rows").get(2);
+        assertEquals(today.toString(), day.get("day").asText());
         assertEquals(4, day.get("uploads").asLong(), "the replayed retry and the failed uploads are not counted");
         assertEquals(uploadedBytes, day.get("bytes").asLong());
         assertEquals(1, day.get("flagged").asLong());
-        assertEquals(3, day.get("variantsGenerated").asLong());
+        assertEquals(3, day.get("variants").asLong());
         assertEquals(0, day.get("srCalls").asLong());
-        assertEquals(0, body.get("days").get(0).get("uploads").asLong());
+        assertEquals(0, body.get("rows").get(0).get("uploads").asLong());
         assertEquals(day.get("uploads"), body.get("totals").get("uploads"));
 
         var csv = get("/v1/stats?from=" + today + "&to=" + today + "&format=csv");
         assertEquals(200, csv.statusCode());
         assertTrue(csv.headers().firstValue("Content-Type").orElseThrow().startsWith("text/csv"));
-        assertEquals("date,uploads,bytes,flagged,variants_generated,sr_calls\r\n"
-                + today + ",4," + uploadedBytes + ",1,3,0\r\n", csv.body());
+        assertEquals("day,uploads,bytes,flagged,variants,sr_calls,sr_ms,deletes\r\n"
+                + today + ",4," + uploadedBytes + ",1,3,0,0,0\r\n", csv.body());
     }
 
     @Test
@@ -147,23 +142,6 @@ class UsageAndIdempotencyTest {
         assertEquals(403, asUser.statusCode(), "stats are for admins: " + asUser.body());
         assertEquals(405, http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/stats"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
-    }
-
-    @Test
-    @Order(5)
-    void concurrentIncrementsNeverLoseACount() throws Exception {
-        var counters = new DynamoUsageCounters(edge.wiring().clients().dynamo(), "image-records");
-        LocalDate day = LocalDate.of(2001, 1, 1);
-        try (var pool = Executors.newFixedThreadPool(8)) {
-            List<Future<?>> done = new ArrayList<>();
-            for (int i = 0; i < 200; i++) {
-                done.add(pool.submit(() -> counters.add(day, Map.of(Counter.UPLOADS, 1L, Counter.BYTES, 10L))));
-            }
-            for (Future<?> f : done) f.get();
-        }
-        var usage = counters.range(day, day).getFirst();
-        assertEquals(200, usage.get(Counter.UPLOADS));
-        assertEquals(2000, usage.get(Counter.BYTES));
     }
 
     private int imageRecordCount() {

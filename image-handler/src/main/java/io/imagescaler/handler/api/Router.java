@@ -18,17 +18,27 @@ public final class Router {
     private final Guard guard;
     private final AdminRoutes admin;
     private final java.util.Optional<UploadRoutes> uploads;
+    private final StatsRoutes stats;
 
     public Router(ImageService images, Guard guard) {
         this(images, guard, null);
     }
 
-    /** @param uploads the large-upload use cases; null = {@code /v1/uploads} is not served */
     public Router(ImageService images, Guard guard, io.imagescaler.handler.uploads.LargeUploads uploads) {
+        this(images, guard, uploads, null);
+    }
+
+    /**
+     * @param uploads the large-upload use cases; null = {@code /v1/uploads} is not served
+     * @param reports the usage reports; null = {@code /v1/stats} answers 503 (no query engine)
+     */
+    public Router(ImageService images, Guard guard, io.imagescaler.handler.uploads.LargeUploads uploads,
+                  io.imagescaler.handler.analytics.UsageReports reports) {
         this.images = images;
         this.guard = guard;
         this.admin = new AdminRoutes(images, guard::requireAdmin);
         this.uploads = java.util.Optional.ofNullable(uploads).map(u -> new UploadRoutes(u, images, guard));
+        this.stats = new StatsRoutes(java.util.Optional.ofNullable(reports), guard);
     }
 
     public HttpResponse handle(HttpRequest request) {
@@ -49,6 +59,11 @@ public final class Router {
         if (adminAnswer.isPresent()) {
             telemetry.operation("admin");
             return adminAnswer.get();
+        }
+        var statsAnswer = stats.route(r);
+        if (statsAnswer.isPresent()) {
+            telemetry.operation("stats");
+            return statsAnswer.get();
         }
         var uploadAnswer = uploads.flatMap(u -> u.route(r));
         if (uploadAnswer.isPresent()) {

@@ -11,9 +11,7 @@ import io.imagescaler.handler.moderation.BlurredMaster;
 import io.imagescaler.handler.moderation.ModerationCheck;
 import io.imagescaler.handler.moderation.ModerationVerdict;
 import io.imagescaler.handler.idempotency.IdempotentRequests;
-import io.imagescaler.handler.stats.Counter;
-import io.imagescaler.handler.stats.DailyUsage;
-import io.imagescaler.handler.stats.Usage;
+import io.imagescaler.handler.analytics.Usage;
 import io.imagescaler.handler.storage.ImageRecords;
 import io.imagescaler.handler.storage.Originals;
 import io.imagescaler.handler.storage.StoredObject;
@@ -34,12 +32,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
-import java.util.EnumMap;
-import java.util.List;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -147,10 +139,9 @@ public final class ImageService {
             undo(e, () -> originals.delete(record.id()), () -> records.delete(record.id()));
             throw new UpstreamFailure("the image record could not be completed; nothing was kept, try again", e);
         }
-        Map<Counter, Long> counts = new EnumMap<>(Map.of(Counter.UPLOADS, 1L, Counter.BYTES, (long) body.length));
-        if (outcome != ImageStatus.READY) counts.put(Counter.FLAGGED, 1L);
-        usage.count(counts);
-        return record.finished(outcome, verdict, reasonOf(verdict));
+        ImageRecord done = record.finished(outcome, verdict, reasonOf(verdict));
+        usage.uploaded(done, "sync");
+        return done;
     }
 
     /**
@@ -202,46 +193,13 @@ public final class ImageService {
         if (!records.finish(id, ImageStatus.PROCESSING, outcome, verdict, reasonOf(verdict))) {
             throw new Conflict("image " + id + " changed during re-moderation (deleted?)");
         }
-        if (previous == ImageStatus.READY && outcome != ImageStatus.READY) {
-            usage.count(Map.of(Counter.FLAGGED, 1L));
-        }
+        usage.remoderated(before, verdict);
         // A render that read the record before PROCESSING may have stored a variant since the first purge.
         purged += variants.deleteAll(id);
         String invalidation = cdn.invalidateImage(id);
         LOG.info("re-moderated {}: {} -> {} ({}), {} variants purged, invalidation {}", id, previous, outcome,
                 verdict.reason(), purged, invalidation);
         return new Remoderation(records.get(id).orElseThrow(), purged, invalidation);
-    }
-
-    /** Longest period one stats request may cover. */
-    static final int MAX_STATS_DAYS = 366;
-
-    /**
-     * The daily counters from {@code from} to {@code to} (ISO dates, UTC days, both included); by default
-     * the last 30 days up to today.
-     */
-    public List<DailyUsage> usage(Optional<String> fromText, Optional<String> toText) {
-        LocalDate to = toText.map(t -> date("to", t)).orElse(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
-        LocalDate from = fromText.map(t -> date("from", t)).orElse(to.minusDays(29));
-        if (from.isAfter(to)) {
-            throw new InvalidRequest("from (" + from + ") is after to (" + to + ")");
-        }
-        if (ChronoUnit.DAYS.between(from, to) >= MAX_STATS_DAYS) {
-            throw new InvalidRequest("at most " + MAX_STATS_DAYS + " days per request; ask for a shorter period");
-        }
-        try {
-            return usage.counters().range(from, to);
-        } catch (RuntimeException e) {
-            throw new UpstreamFailure("the usage counters could not be read; try again", e);
-        }
-    }
-
-    private static LocalDate date(String name, String text) {
-        try {
-            return LocalDate.parse(text);
-        } catch (DateTimeParseException e) {
-            throw new InvalidRequest(name + " must be an ISO date like 2026-11-23, got '" + abbreviate(text) + "'");
-        }
     }
 
     private Optional<Rendered> blurredIfFlagged(ModerationVerdict verdict, byte[] original, SourceInfo info) {
@@ -339,7 +297,7 @@ public final class ImageService {
         SourceInfo info = engine.probe(original.bytes(), limits);
         ImageFormat format = path.format().orElse(baseline(info));
         if (SuperResolution.applies(info, spec, limits)) {
-            return superResolved(original.bytes(), info, spec, format, key, timings);
+            return superResolved(record, original.bytes(), info, spec, format, key, timings);
         }
         Rendered out = engine.render(original.bytes(), info, spec, format, limits);
         timings.addAll(out.timings());
@@ -349,7 +307,7 @@ public final class ImageService {
             return new Served.Bytes(out.bytes(), format.mediaType(), etagOf(out.bytes()), "public, max-age=60", false,
                     timings, Map.of("X-Engine", "fallback"));
         }
-        return stored(key, out, format, timings, Map.of());
+        return stored(record, key, out, format, timings, Map.of());
     }
 
     /** What {@code .auto} becomes at the origin: PNG keeps an original's alpha, JPEG for everything opaque. */
@@ -361,13 +319,13 @@ public final class ImageService {
      * An SR upscale is stored like any variant; its Lanczos stand-in (endpoint down or slow) is served
      * with a short cache life and not stored, so a later request tries SR again.
      */
-    private Served superResolved(byte[] original, SourceInfo info, TransformSpec spec, ImageFormat format, String key,
+    private Served superResolved(ImageRecord record, byte[] original, SourceInfo info, TransformSpec spec, ImageFormat format, String key,
                                  StageTimings timings) {
         SuperResolution.Result result = superResolution.render(original, info, spec, format,
                 config.limitsFor(original));
         timings.addAll(result.rendered().timings());
         if (result.fallbackReason().isEmpty()) {
-            usage.count(Map.of(Counter.SR_CALLS, 1L));
+            usage.superResolved(record, key.substring(key.indexOf('/') + 1), result.rendered(), result.method());
             RequestTelemetry.current().srCall();
         }
         if (result.fallbackReason().isPresent()) {
@@ -375,16 +333,16 @@ public final class ImageService {
             return new Served.Bytes(bytes, format.mediaType(), etagOf(bytes), "public, max-age=60", false, timings,
                     Map.of("X-Upscale", "lanczos; fallback=\"" + result.fallbackReason().get().replace('"', '\'') + "\""));
         }
-        return stored(key, result.rendered(), format, timings, Map.of("X-Upscale", result.method()));
+        return stored(record, key, result.rendered(), format, timings, Map.of("X-Upscale", result.method()));
     }
 
-    private Served stored(String key, Rendered out, ImageFormat format, StageTimings timings, Map<String, String> headers) {
+    private Served stored(ImageRecord record, String key, Rendered out, ImageFormat format, StageTimings timings, Map<String, String> headers) {
         String cacheControl = "public, max-age=" + config.variantMaxAge().toSeconds() + ", immutable";
         timings.time("store", () -> {
             variants.put(key, out.bytes(), format.mediaType(), cacheControl);
             return null;
         });
-        usage.count(Map.of(Counter.VARIANTS_GENERATED, 1L));
+        usage.rendered(record, key.substring(key.indexOf('/') + 1), out);
         RequestTelemetry.current().variantGenerated();
         if (out.bytes().length > config.maxResponseBytes()) {
             return new Served.AskAgain(timings);
@@ -430,6 +388,7 @@ public final class ImageService {
         variants.deleteAll(id);
         originals.delete(id);
         records.delete(id);
+        usage.deleted(record);
     }
 
     private ImageRecord servableRecord(ImageId id) {

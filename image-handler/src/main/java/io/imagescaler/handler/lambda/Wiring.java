@@ -21,12 +21,20 @@ import io.imagescaler.handler.notification.Mailer;
 import io.imagescaler.handler.notification.UploadNotifications;
 import io.imagescaler.handler.notification.Webhooks;
 import io.imagescaler.handler.notification.aws.SesMailer;
-import io.imagescaler.handler.stats.Usage;
+import io.imagescaler.handler.analytics.AnalyticsConfig;
+import io.imagescaler.handler.analytics.EventLog;
+import io.imagescaler.handler.analytics.LakeFiles;
+import io.imagescaler.handler.analytics.Usage;
+import io.imagescaler.handler.analytics.UsageEvents;
+import io.imagescaler.handler.analytics.UsageQueries;
+import io.imagescaler.handler.analytics.UsageReports;
+import io.imagescaler.handler.analytics.UsageSql;
+import io.imagescaler.handler.analytics.aws.AthenaUsageQueries;
+import io.imagescaler.handler.analytics.aws.FirehoseEventLog;
 import io.imagescaler.handler.storage.aws.AwsClients;
 import io.imagescaler.handler.storage.aws.DynamoIdempotencyKeys;
 import io.imagescaler.handler.storage.aws.DynamoImageRecords;
 import io.imagescaler.handler.storage.aws.DynamoUploadSessions;
-import io.imagescaler.handler.storage.aws.DynamoUsageCounters;
 import io.imagescaler.handler.storage.aws.S3Incoming;
 import io.imagescaler.handler.storage.aws.S3Originals;
 import io.imagescaler.handler.storage.aws.S3Variants;
@@ -54,14 +62,14 @@ import org.slf4j.LoggerFactory;
 
 /** Builds the object graph from one configuration: the AWS adapters behind the core's ports. */
 public record Wiring(HandlerConfig config, AwsClients clients, ImageService service, LargeUploads uploads,
-                     Router router, Telemetry telemetry, TransformEngine engine) {
+                     Router router, Telemetry telemetry, TransformEngine engine, Usage usage) {
     private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
 
     /** Lambda: every configuration from environment-style variables. */
     public static Wiring fromEnvironment(Function<String, String> env) {
         Function<String, String> resolved = io.imagescaler.handler.notification.aws.WebhookSecretSource.resolve(
                 io.imagescaler.handler.cdn.aws.DistributionIdParameter.resolve(env));
-        return fromEnvironment(resolved, new NoCdnCache(), Optional.empty());
+        return fromEnvironment(resolved, new NoCdnCache(), Optional.empty(), Optional.empty());
     }
 
     /**
@@ -69,25 +77,30 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
      *
      * @param cacheWithoutDistribution the invalidator used when no CloudFront distribution is configured
      * @param mailerWithoutSes         the mailer used where SES is not (the local edge's SMTP server)
+     * @param queriesWithoutAthena     usage reports where Athena is not (the local edge's DuckDB)
      */
     public static Wiring fromEnvironment(Function<String, String> env, CdnInvalidator cacheWithoutDistribution,
-                                         Optional<Mailer> mailerWithoutSes) {
+                                         Optional<Mailer> mailerWithoutSes,
+                                         Optional<UsageQueries> queriesWithoutAthena) {
         return fromConfig(HandlerConfig.fromEnvironment(env), AuthConfig.fromEnvironment(env),
                 UpscaleConfig.fromEnvironment(env), TracingConfig.fromEnvironment(env), cacheWithoutDistribution,
-                mailerWithoutSes);
+                mailerWithoutSes, AnalyticsConfig.fromEnvironment(env), queriesWithoutAthena);
     }
 
     public static Wiring fromConfig(HandlerConfig config, AuthConfig auth, UpscaleConfig upscale) {
-        return fromConfig(config, auth, upscale, TracingConfig.off(), new NoCdnCache(), Optional.empty());
+        return fromConfig(config, auth, upscale, TracingConfig.off(), new NoCdnCache(), Optional.empty(),
+                AnalyticsConfig.off(), Optional.empty());
     }
 
     public static Wiring fromConfig(HandlerConfig config, AuthConfig auth, UpscaleConfig upscale,
                                     TracingConfig tracing, CdnInvalidator cacheWithoutDistribution,
-                                    Optional<Mailer> mailerWithoutSes) {
+                                    Optional<Mailer> mailerWithoutSes, AnalyticsConfig analytics,
+                                    Optional<UsageQueries> queriesWithoutAthena) {
         LOG.info("image-handler configuration: {}", config);
         LOG.info("image-handler access: {}", auth);
         LOG.info("image-handler super-resolution: {}", upscale);
         LOG.info("image-handler telemetry: {}", tracing);
+        LOG.info("image-handler analytics: {}", analytics);
         // The tracing adapter is picked here, once; the core only sees the Tracer port.
         Optional<XRayTracer> xray = tracing.xray()
                 ? Optional.of(XRayTracer.toDaemon(tracing.daemonAddress(), tracing.insideLambda()))
@@ -112,7 +125,7 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
         var originals = new S3Originals(clients.s3(), clients.presigner(), config.originalsBucket());
         var records = new DynamoImageRecords(clients.dynamo(), config.table());
         var moderation = new ModerationCheck(moderator, config.moderation().policy(), engine, clock);
-        var usage = new Usage(new DynamoUsageCounters(clients.dynamo(), config.table()), clock);
+        var usage = new Usage(usageEvents(analytics, clients), clock);
         var idempotency = new IdempotentRequests(new DynamoIdempotencyKeys(clients.dynamo(), config.table(), clock),
                 clock);
         ImageService service = new ImageService(config,
@@ -134,8 +147,31 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
                         clients.ses().<Mailer>map(ses -> new SesMailer(ses, config.mailFrom().orElseThrow()))
                                 .or(() -> mailerWithoutSes)),
                 clock);
-        return new Wiring(config, clients, service, uploads, new Router(service, guard(auth, clients), uploads),
-                telemetry, engine);
+        Optional<UsageQueries> queries = analytics.athena().<UsageQueries>map(a -> new AthenaUsageQueries(
+                clients.athena(), a.workgroup(), a.database(), a.timeout(), Duration.ofMillis(300)))
+                .or(() -> queriesWithoutAthena);
+        Optional<UsageReports> reports = queries.map(q -> new UsageReports(q, UsageSql.load(), usage.events(), clock));
+        if (reports.isEmpty()) {
+            LOG.warn("no analytics query engine configured: GET /v1/stats answers 503");
+        }
+        return new Wiring(config, clients, service, uploads,
+                new Router(service, guard(auth, clients), uploads, reports.orElse(null)), telemetry, engine, usage);
+    }
+
+    /** The event log is picked here, once: Firehose on AWS, the local lake's files, or none. */
+    private static UsageEvents usageEvents(AnalyticsConfig analytics, AwsClients clients) {
+        EventLog log = analytics.eventStream().<EventLog>map(s -> new FirehoseEventLog(clients.firehose(), s))
+                .or(() -> analytics.lakeDir().map(LakeFiles::new))
+                .orElse(EventLog.NONE);
+        if (log == EventLog.NONE) {
+            LOG.warn("no analytics event log configured (EVENTS_STREAM or LAKE_DIR): usage events are dropped");
+        }
+        UsageEvents events = new UsageEvents(log, analytics.flushInterval(), System.out::println);
+        if (log != EventLog.NONE) {
+            // Lambda runs shutdown hooks when the environment is retired with an extension registered.
+            Runtime.getRuntime().addShutdownHook(new Thread(events::close, "usage-events-shutdown"));
+        }
+        return events;
     }
 
     private static Optional<Upscaler> upscaler(UpscaleConfig upscale, AwsClients clients) {

@@ -14,8 +14,7 @@ import io.imagescaler.handler.moderation.BlurredMaster;
 import io.imagescaler.handler.moderation.ModerationCheck;
 import io.imagescaler.handler.moderation.ModerationVerdict;
 import io.imagescaler.handler.notification.UploadNotifications;
-import io.imagescaler.handler.stats.Counter;
-import io.imagescaler.handler.stats.Usage;
+import io.imagescaler.handler.analytics.Usage;
 import io.imagescaler.handler.storage.ImageRecords;
 import io.imagescaler.handler.storage.Incoming;
 import io.imagescaler.handler.storage.Originals;
@@ -39,10 +38,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -256,7 +253,7 @@ public final class LargeUploads {
             String sha256 = download(id, file);
             LOG.info("large upload {}: {} bytes streamed to {} in {} ms", id, size, file,
                     (System.nanoTime() - t0) / 1_000_000);
-            processFile(id, file, size, sha256);
+            processFile(id, record.get().owner(), file, size, sha256);
         } finally {
             try {
                 Files.deleteIfExists(file);
@@ -266,7 +263,7 @@ public final class LargeUploads {
         }
     }
 
-    private void processFile(ImageId id, Path file, long size, String sha256) {
+    private void processFile(ImageId id, String owner, Path file, long size, String sha256) {
         SourceInfo info;
         ModerationVerdict verdict;
         Optional<Rendered> blurred;
@@ -310,9 +307,7 @@ public final class LargeUploads {
             return;
         }
         incoming.delete(id);
-        Map<Counter, Long> counts = new EnumMap<>(Map.of(Counter.UPLOADS, 1L, Counter.BYTES, size));
-        if (outcome != ImageStatus.READY) counts.put(Counter.FLAGGED, 1L);
-        usage.count(counts);
+        usage.uploaded(owner, id.value(), mediaType, size, info.displayWidth(), info.displayHeight(), verdict, "multipart");
         LOG.info("large upload {} processed: {} bytes, {}", id, size, outcome);
         notifyProcessed(id);
     }

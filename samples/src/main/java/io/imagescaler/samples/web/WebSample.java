@@ -87,6 +87,7 @@ public final class WebSample implements AutoCloseable, Callable<Integer> {
             config.routes.addHttpHandler(HandlerType.POST, "/v1/uploads/{id}/complete", this::forward);
             config.routes.addHttpHandler(HandlerType.GET, "/v1/images/{id}/metadata", this::forward);
             config.routes.addHttpHandler(HandlerType.DELETE, "/v1/images/{id}", this::forward);
+            config.routes.addHttpHandler(HandlerType.GET, "/v1/stats", this::forward);
         }).start();
         return this;
     }
@@ -112,10 +113,14 @@ public final class WebSample implements AutoCloseable, Callable<Integer> {
         }
     }
 
-    /** Dev only: what a login page would give the browser after the user signed in (the edge's user token). */
+    /**
+     * Dev only: what a login page would give the browser after the user signed in (the edge's user token;
+     * {@code ?who=admin}: the admin's, for the usage dashboard).
+     */
     private void devToken(Context ctx) throws IOException {
+        String who = "admin".equals(ctx.queryParam("who")) ? "admin" : "user";
         ctx.contentType("text/plain").header("Cache-Control", "no-store")
-                .result(Files.readString(data.resolve("dev-issuer/user.jwt")).strip());
+                .result(Files.readString(data.resolve("dev-issuer/" + who + ".jwt")).strip());
     }
 
     /**
@@ -144,7 +149,8 @@ public final class WebSample implements AutoCloseable, Callable<Integer> {
 
     /** The page's API calls, passed to the edge with the headers that matter and answered as the edge answered. */
     private void forward(Context ctx) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(edge.resolve(ctx.path())).timeout(Duration.ofSeconds(60))
+        String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
+        HttpRequest.Builder b = HttpRequest.newBuilder(edge.resolve(ctx.path() + query)).timeout(Duration.ofSeconds(60))
                 .method(ctx.method().name(), ctx.method() == HandlerType.POST
                         ? HttpRequest.BodyPublishers.ofByteArray(ctx.bodyAsBytes()) : HttpRequest.BodyPublishers.noBody());
         for (String h : new String[] {"Authorization", "Content-Type", "Accept", "Idempotency-Key"}) {
@@ -153,7 +159,7 @@ public final class WebSample implements AutoCloseable, Callable<Integer> {
         }
         HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         ctx.status(r.statusCode());
-        for (String h : new String[] {"Content-Type", "Location", "Cache-Control", "Idempotent-Replayed"}) {
+        for (String h : new String[] {"Content-Type", "Location", "Cache-Control", "Idempotent-Replayed", "Link"}) {
             r.headers().firstValue(h).ifPresent(v -> ctx.header(h, v));
         }
         ctx.result(r.body());

@@ -40,6 +40,9 @@ public final class AwsClients implements AutoCloseable {
     private final AwsCredentialsProvider credentials;
     private final ClientOverrideConfiguration calls;
     private SageMakerRuntimeClient sageMakerRuntime;
+    private software.amazon.awssdk.services.firehose.FirehoseClient firehose;
+    private software.amazon.awssdk.services.athena.AthenaClient athena;
+    private SdkHttpClient http;
 
     public AwsClients(HandlerConfig config) {
         this(config, List.of());
@@ -59,6 +62,7 @@ public final class AwsClients implements AutoCloseable {
                 .connectionTimeout(Duration.ofSeconds(2))
                 .socketTimeout(Duration.ofSeconds(20))
                 .build();
+        this.http = http;
         S3Configuration s3Config = S3Configuration.builder()
                 .pathStyleAccessEnabled(config.endpoints().isPresent())
                 .build();
@@ -127,6 +131,24 @@ public final class AwsClients implements AutoCloseable {
         return sageMakerRuntime;
     }
 
+    /** Built on first use: only deployments with an analytics stream need it (AWS only, no local endpoint). */
+    public synchronized software.amazon.awssdk.services.firehose.FirehoseClient firehose() {
+        if (firehose == null) {
+            firehose = software.amazon.awssdk.services.firehose.FirehoseClient.builder().httpClient(http)
+                    .region(region).credentialsProvider(credentials).overrideConfiguration(calls).build();
+        }
+        return firehose;
+    }
+
+    /** Built on first use: reports from the lake on AWS. */
+    public synchronized software.amazon.awssdk.services.athena.AthenaClient athena() {
+        if (athena == null) {
+            athena = software.amazon.awssdk.services.athena.AthenaClient.builder().httpClient(http)
+                    .region(region).credentialsProvider(credentials).overrideConfiguration(calls).build();
+        }
+        return athena;
+    }
+
     public SecretsManagerClient secretsManager() {
         return secretsManager;
     }
@@ -158,5 +180,7 @@ public final class AwsClients implements AutoCloseable {
         if (sageMakerRuntime != null) {
             sageMakerRuntime.close();
         }
+        if (firehose != null) firehose.close();
+        if (athena != null) athena.close();
     }
 }
