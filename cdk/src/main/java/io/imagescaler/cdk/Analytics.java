@@ -86,7 +86,8 @@ public final class Analytics extends Construct {
     private final Settings settings;
     private final String databaseName;
 
-    public Analytics(Construct scope, String id, DeploymentSettings deployment, RepoLayout repo) {
+    /** @param accessLogs where the lake's own S3 server access logs go (the stack's access-log bucket) */
+    public Analytics(Construct scope, String id, DeploymentSettings deployment, RepoLayout repo, Bucket accessLogs) {
         super(scope, id);
         settings = Settings.fromContext(getNode());
         Stack stack = Stack.of(this);
@@ -97,6 +98,8 @@ public final class Analytics extends Construct {
                 // CloudFront's standard logs are delivered with an ACL grant (awslogsdelivery): the bucket
                 // must accept ACLs, owned by the bucket owner; public access stays blocked.
                 .objectOwnership(ObjectOwnership.BUCKET_OWNER_PREFERRED)
+                .serverAccessLogsBucket(accessLogs)
+                .serverAccessLogsPrefix("s3/lake/")
                 .lifecycleRules(List.of(
                         LifecycleRule.builder().id("events-retention").prefix(EVENTS_PREFIX)
                                 .expiration(Duration.days(settings.retentionDays())).build(),

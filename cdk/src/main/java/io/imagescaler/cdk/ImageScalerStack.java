@@ -49,7 +49,7 @@ public final class ImageScalerStack extends Stack {
         rotation = new OriginVerifyRotation(this, "OriginVerifyRotation", repo, security, cdn);
         monitoring = new Monitoring(this, "Monitoring", settings, api, cdn, security, sr);
         grantInvalidation();
-        analytics = new Analytics(this, "Analytics", settings, repo);
+        analytics = new Analytics(this, "Analytics", settings, repo, storage.logs());
         analytics.grantReportsTo(api.function());
         analytics.grantEventsTo(uploadProcessing.function());
         analytics.logRequestsOf(cdn.distribution());

@@ -520,9 +520,14 @@ class ImageScalerStackTest {
             JsonNode logging = t.resources().get(logicalId(bucket)).at("/Properties/LoggingConfiguration");
             assertTrue(TemplateJson.references(logging.get("DestinationBucketName"), logs), logging.toString());
         }
+        // CloudFront's standard logs go to the analytics lake (hit counts beside the events); the lake's own
+        // S3 access logs to the access-log bucket
         JsonNode cf = t.only("AWS::CloudFront::Distribution").at("/DistributionConfig/Logging");
-        assertTrue(TemplateJson.references(cf.get("Bucket"), logs), cf.toString());
+        String lake = logicalId(synth.stack().analytics().lake());
+        assertTrue(TemplateJson.references(cf.get("Bucket"), lake), cf.toString());
         assertEquals("cloudfront/", cf.get("Prefix").asText());
+        assertTrue(TemplateJson.references(t.resources().get(lake).at("/Properties/LoggingConfiguration/DestinationBucketName"),
+                logs));
         JsonNode stage = t.only("AWS::ApiGateway::Stage");
         assertTrue(stage.at("/AccessLogSetting/DestinationArn").isObject(), stage.toString());
         assertEquals("ERROR", stage.at("/MethodSettings/0/LoggingLevel").asText());
