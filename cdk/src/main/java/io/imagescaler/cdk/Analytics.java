@@ -132,6 +132,7 @@ public final class Analytics extends Construct {
                 "s3:ListBucketMultipartUploads"), List.of(bucket)));
         delivery.addToPolicy(Allow.statement(List.of("s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"),
                 List.of(bucket + "/" + EVENTS_PREFIX + "*", bucket + "/" + ERRORS_PREFIX + "*")));
+        suppressPrefixWildcards(delivery, EVENTS_PREFIX, ERRORS_PREFIX);
 
         stream = new CfnDeliveryStream(this, "Events", software.amazon.awscdk.services.kinesisfirehose.CfnDeliveryStreamProps.builder()
                 .deliveryStreamType("DirectPut")
@@ -279,6 +280,7 @@ public final class Analytics extends Construct {
      */
     public void grantReportsTo(Function function) {
         grantEventsTo(function);
+        suppressPrefixWildcards(function.getRole(), EVENTS_PREFIX, RESULTS_PREFIX, CLOUDFRONT_PREFIX);
         Stack stack = Stack.of(this);
         String bucket = lake.getBucketArn();
         function.addEnvironment("ATHENA_WORKGROUP", workgroup.getName());
@@ -311,6 +313,19 @@ public final class Analytics extends Construct {
                 "Bucket", lake.getBucketRegionalDomainName(),
                 "Prefix", CLOUDFRONT_PREFIX,
                 "IncludeCookies", false));
+    }
+
+    /**
+     * cdk-nag IAM5 on the lake's prefixes: objects are named by Firehose (date partitions, random suffixes)
+     * and by Athena (query ids) at run time, so the prefix is the narrowest resource.
+     */
+    private void suppressPrefixWildcards(software.amazon.awscdk.services.iam.IRole role, String... prefixes) {
+        String lakeId = Stack.of(this).getLogicalId((software.amazon.awscdk.CfnElement) lake.getNode().getDefaultChild());
+        List<String> resources = java.util.Arrays.stream(prefixes).map(p -> "Resource::<" + lakeId + ".Arn>/" + p + "*").toList();
+        io.github.cdklabs.cdknag.NagSuppressions.addResourceSuppressions(role, List.of(
+                io.github.cdklabs.cdknag.NagPackSuppression.builder().id("AwsSolutions-IAM5").appliesTo(resources)
+                        .reason("objects under a lake prefix: Firehose names them by date partition and random suffix,"
+                                + " Athena by query id, at run time; the prefix is the narrowest resource").build()), true);
     }
 
     public Bucket lake() {
