@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * {@code Idempotency-Key} for requests that create an image: the first request with a key runs; a retry
  * with the same body gets the first request's result (rebuilt from the image it created); the same key
  * with another body is refused (422). Keys are scoped (per endpoint and owner) and remembered for
- * 24 hours. A first request that fails releases its key, so a corrected retry may use it.
+ * 24 hours. A first request that fails releases its key, so a corrected retry may use it; one that
+ * died without a word (a crash, a timeout) leaves a claim that goes stale after {@code stale}, and then a
+ * retry runs in its place.
  */
 public final class IdempotentRequests {
     private static final Logger LOG = LoggerFactory.getLogger(IdempotentRequests.class);
@@ -29,10 +31,16 @@ public final class IdempotentRequests {
 
     private final IdempotencyKeys keys;
     private final Clock clock;
+    private final Duration stale;
 
-    public IdempotentRequests(IdempotencyKeys keys, Clock clock) {
+    /**
+     * @param stale how long a first request may run before its claim counts as dead (a crash) and a
+     *              retry may run instead; longer than any request can run
+     */
+    public IdempotentRequests(IdempotencyKeys keys, Clock clock, Duration stale) {
         this.keys = keys;
         this.clock = clock;
+        this.stale = stale;
     }
 
     /** A result, and whether it is the remembered result of an earlier request. */
@@ -56,7 +64,7 @@ public final class IdempotentRequests {
         }
         String scoped = scope + "#" + k;
         String requestHash = sha256(request == null ? new byte[0] : request);
-        if (!keys.claim(scoped, requestHash, clock.instant().plus(LIFETIME))) {
+        if (!keys.claim(scoped, requestHash, clock.instant().plus(LIFETIME), clock.instant().plus(stale))) {
             IdempotencyKeys.Entry earlier = keys.get(scoped).orElseThrow(() -> new Conflict(
                     "a request with this Idempotency-Key is being processed; retry shortly"));
             if (!earlier.requestHash().equals(requestHash)) {
@@ -64,7 +72,8 @@ public final class IdempotentRequests {
                         + "different body; use a new key for a new request");
             }
             ImageId id = earlier.imageId().orElseThrow(() -> new Conflict(
-                    "the first request with this Idempotency-Key is still being processed; retry shortly"));
+                    "the first request with this Idempotency-Key is still being processed; retry in "
+                            + stale.toSeconds() + " s at most"));
             return new Result<>(replay.apply(id), true);
         }
         T result;
@@ -81,8 +90,9 @@ public final class IdempotentRequests {
         try {
             keys.complete(scoped, idOf.apply(result));
         } catch (RuntimeException e) {
-            // The result exists; releasing the key would let a retry create it twice. Retries see 409
-            // until the key expires, which is the lesser harm.
+            // The result exists; releasing the key would let a retry create it at once. Retries see 409
+            // until the claim goes stale; then a retry creates a second image (the window is this one
+            // failed write, after the SDK's own retries).
             LOG.error("Idempotency-Key {} not completed: {}", k, e.toString());
         }
         return new Result<>(result, false);

@@ -43,6 +43,8 @@ import java.util.List;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,8 +55,6 @@ import org.slf4j.LoggerFactory;
 public final class ImageService {
     private static final Logger LOG = LoggerFactory.getLogger(ImageService.class);
 
-    /** How long a provisional (UPLOADING) record lives if its upload never completes. */
-    static final Duration PROVISIONAL_LIFETIME = Duration.ofHours(1);
     private static final int ID_ATTEMPTS = 3;
     /** The throwaway render that proves, at upload, that the pixels decode (catches truncation). */
     private static final TransformSpec DECODE_CHECK = TransformSpec.builder().width(32).height(32).build();
@@ -70,6 +70,10 @@ public final class ImageService {
     private final IdempotentRequests idempotency;
     private final Usage usage;
     private final Clock clock;
+    private final RenderGate renders;
+    private final RenderCost cost;
+    /** The misses being rendered in this process, by generated-bucket key: one render per key at a time. */
+    private final ConcurrentHashMap<String, CompletableFuture<Made>> inFlight = new ConcurrentHashMap<>();
 
     public ImageService(HandlerConfig config, Originals originals, Variants variants, ImageRecords records,
                         TransformEngine engine, SuperResolution superResolution, ModerationCheck moderation,
@@ -85,6 +89,9 @@ public final class ImageService {
         this.idempotency = idempotency;
         this.usage = usage;
         this.clock = clock;
+        var r = config.resilience();
+        this.renders = new RenderGate(r.renderConcurrency(), r.renderQueue(), r.renderQueueWait());
+        this.cost = new RenderCost(r);
     }
 
     /** An upload's answer; {@code replayed} when it is the remembered answer to an earlier request. */
@@ -101,7 +108,7 @@ public final class ImageService {
      */
     public Upload upload(byte[] body, String owner, Optional<String> idempotencyKey) {
         var result = idempotency.call("images#" + owner, idempotencyKey, body, () -> upload(body, owner),
-                ImageRecord::id, id -> records.get(id).filter(r -> r.status() != ImageStatus.DELETING)
+                ImageRecord::id, id -> records.get(id).filter(r -> r.status().visible())
                         .orElseThrow(() -> new Conflict("image " + id
                                 + ", created with this Idempotency-Key, has since been deleted")));
         return new Upload(result.value(), result.replayed());
@@ -140,7 +147,7 @@ public final class ImageService {
             throw new UpstreamFailure("the original could not be stored; nothing was kept, try again", e);
         }
         try {
-            if (!records.finish(record.id(), ImageStatus.UPLOADING, outcome, verdict, reasonOf(verdict))) {
+            if (!records.finish(record.id(), ImageStatus.STORING, outcome, verdict, reasonOf(verdict))) {
                 throw new IllegalStateException("the provisional record vanished");
             }
         } catch (RuntimeException e) {
@@ -164,8 +171,10 @@ public final class ImageService {
         ImageId id = parseId(idText);
         ImageRecord before = records.get(id).orElseThrow(() -> new NotFound("no image with id " + id));
         ImageStatus previous = before.status();
-        if (previous == ImageStatus.UPLOADING || previous == ImageStatus.PROCESSING
-                || previous == ImageStatus.DELETING) {
+        if (!previous.visible()) {
+            throw new NotFound("no image with id " + id);
+        }
+        if (previous == ImageStatus.UPLOADING || previous == ImageStatus.PROCESSING) {
             throw new Conflict("image " + id + " is " + previous + "; re-moderation needs a finished image");
         }
         // Invariant: a quarantine copy, when present, is the unblurred original.
@@ -230,7 +239,7 @@ public final class ImageService {
             throw new InvalidRequest("at most " + MAX_STATS_DAYS + " days per request; ask for a shorter period");
         }
         try {
-            return usage.counters().range(from, to);
+            return usage.range(from, to);
         } catch (RuntimeException e) {
             throw new UpstreamFailure("the usage counters could not be read; try again", e);
         }
@@ -298,9 +307,10 @@ public final class ImageService {
         var now = clock.instant();
         String sha256 = HexFormat.of().formatHex(digest("SHA-256", body));
         for (int attempt = 0; attempt < ID_ATTEMPTS; attempt++) {
-            ImageRecord candidate = new ImageRecord(ImageId.random(), owner, ImageStatus.UPLOADING,
+            ImageRecord candidate = new ImageRecord(ImageId.random(), owner, ImageStatus.STORING,
                     info.format().mediaType(), info.displayWidth(), info.displayHeight(), info.frames(),
-                    body.length, sha256, now, Optional.of(now.plus(PROVISIONAL_LIFETIME)), Optional.empty(),
+                    body.length, sha256, now, Optional.of(now.plus(config.resilience().provisionalLifetime())),
+                    Optional.empty(),
                     Optional.empty());
             if (records.createIfAbsent(candidate)) {
                 return candidate;
@@ -311,7 +321,12 @@ public final class ImageService {
 
     /**
      * Serves a variant: from the generated bucket when it was made before, else rendered from the
-     * original and stored under its canonical key.
+     * original and stored under its canonical key. Every millisecond of a miss is a named stage
+     * ({@code record}, {@code cache}, {@code queue}, {@code fetch}, {@code probe}, the engine's stages,
+     * {@code store}; a coalesced miss waits in {@code coalesce}); counting runs after the answer, off
+     * the request's time. Before any fetch the render's cost is checked against the budget. Concurrent
+     * misses of one key in this process render once (single flight); across processes S3's conditional
+     * write keeps the first stored object and later writers serve that one.
      */
     public Served variant(String idText, String lastSegment) {
         ImageId id = parseId(idText);
@@ -320,37 +335,102 @@ public final class ImageService {
         ImageFormat format = path.format().orElseThrow(() -> new InvalidRequest(
                 "format 'auto' is negotiated by the edge from Accept; ask for jpg, png, webp or gif"));
         TransformSpec spec = expandPreset(path.transform());
-        String key = id.value() + "/" + path.transform().canonical() + "." + format.extension();
         RequestTelemetry telemetry = RequestTelemetry.current();
         telemetry.image(id.value());
         telemetry.transform(path.transform().canonical() + "." + format.extension());
 
-        ImageRecord record = servableRecord(id);
         StageTimings timings = new StageTimings();
-        Optional<StoredObject> stored = timings.time("cache", () -> variants.get(key));
-        telemetry.cache(stored.isPresent());
-        if (stored.isPresent()) {
-            StoredObject o = stored.get();
+        ImageRecord record = timings.time("record", () -> servableRecord(id));
+        cost.check(spec, record.width(), record.height(), record.frames());
+        TransformSpec stored = atMostOriginalSize(path.transform(), spec, record);
+        String key = id.value() + "/" + stored.canonical() + "." + format.extension();
+        Optional<StoredObject> hit = timings.time("cache", () -> variants.get(key));
+        telemetry.cache(hit.isPresent());
+        if (hit.isPresent()) {
+            StoredObject o = hit.get();
             return new Served.Bytes(o.bytes(), o.contentType(), o.etag(), o.cacheControl(), true, timings);
         }
+        CompletableFuture<Made> mine = new CompletableFuture<>();
+        CompletableFuture<Made> running = inFlight.putIfAbsent(key, mine);
+        if (running != null) {
+            Made made = timings.time("coalesce", () -> await(running));
+            return made.served(timings);
+        }
+        try {
+            Made made = renders.run(timings, () -> made(id, spec, format, key, timings));
+            mine.complete(made);
+            if (made.generated()) {
+                usage.count(Map.of(Counter.VARIANTS_GENERATED, 1L));
+                telemetry.variantGenerated();
+            }
+            return made.served(timings);
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(key, mine);
+        }
+    }
+
+    private static Made await(CompletableFuture<Made> running) {
+        try {
+            return running.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Without {@code up_}, a variant at least as large as the original in every asked side is the
+     * original's size whatever the numbers: such variants share the one stored object of the plain
+     * conversion ({@code full}, with the other tokens kept), instead of one full-size copy per width.
+     */
+    static TransformSpec atMostOriginalSize(TransformSpec asked, TransformSpec effective, ImageRecord record) {
+        if (asked.preset() != null || effective.upscale() != io.imagescaler.spec.Upscale.NONE
+                || effective.fit() != io.imagescaler.spec.Fit.INSIDE) {
+            return asked;
+        }
+        int pw = effective.pixelWidth();
+        int ph = effective.pixelHeight();
+        if ((pw == 0 && ph == 0) || (pw != 0 && pw < record.width()) || (ph != 0 && ph < record.height())) {
+            return asked;
+        }
+        return asked.toBuilder().width(0).height(0).dpr(1).build();
+    }
+
+    /** A miss's outcome, shared by the misses of the same key that waited for it. */
+    private record Made(byte[] bytes, String contentType, String cacheControl, boolean generated, boolean tooLarge,
+                        Map<String, String> headers) {
+        Served served(StageTimings timings) {
+            if (tooLarge) {
+                return new Served.AskAgain(timings);
+            }
+            return new Served.Bytes(bytes, contentType, etagOf(bytes), cacheControl, false, timings, headers);
+        }
+    }
+
+    private Made made(ImageId id, TransformSpec spec, ImageFormat format, String key, StageTimings timings) {
         StoredObject original = timings.time("fetch", () -> originals.get(id)).orElseThrow(
                 () -> new NotFound("image " + id + " has no stored original"));
         Limits limits = config.limitsFor(original.bytes());
-        SourceInfo info = engine.probe(original.bytes(), limits);
+        SourceInfo info = timings.time("probe", () -> engine.probe(original.bytes(), limits));
         if (SuperResolution.applies(info, spec, limits)) {
             return superResolved(original.bytes(), info, spec, format, key, timings);
         }
         Rendered out = engine.render(original.bytes(), info, spec, format, limits);
         timings.addAll(out.timings());
-        return stored(key, out, format, timings, Map.of());
+        return store(key, out, format, timings, Map.of());
     }
 
     /**
      * An SR upscale is stored like any variant; its Lanczos stand-in (endpoint down or slow) is served
      * with a short cache life and not stored, so a later request tries SR again.
      */
-    private Served superResolved(byte[] original, SourceInfo info, TransformSpec spec, ImageFormat format, String key,
-                                 StageTimings timings) {
+    private Made superResolved(byte[] original, SourceInfo info, TransformSpec spec, ImageFormat format, String key,
+                               StageTimings timings) {
         SuperResolution.Result result = superResolution.render(original, info, spec, format,
                 config.limitsFor(original));
         timings.addAll(result.rendered().timings());
@@ -359,26 +439,44 @@ public final class ImageService {
             RequestTelemetry.current().srCall();
         }
         if (result.fallbackReason().isPresent()) {
-            byte[] bytes = result.rendered().bytes();
-            return new Served.Bytes(bytes, format.mediaType(), etagOf(bytes), "public, max-age=60", false, timings,
+            return new Made(result.rendered().bytes(), format.mediaType(), SHORT_CACHE, false, false,
                     Map.of("X-Upscale", "lanczos; fallback=\"" + result.fallbackReason().get().replace('"', '\'') + "\""));
         }
-        return stored(key, result.rendered(), format, timings, Map.of("X-Upscale", result.method()));
+        return store(key, result.rendered(), format, timings, Map.of("X-Upscale", result.method()));
     }
 
-    private Served stored(String key, Rendered out, ImageFormat format, StageTimings timings, Map<String, String> headers) {
+    /** Cache life of an answer that was not stored (a fallback, or a render the store refused). */
+    static final String SHORT_CACHE = "public, max-age=60";
+
+    /**
+     * Stores a render unless another writer stored the key first (then that object is what everyone
+     * gets). A failed write does not fail the answer: the render is served with a short cache life and
+     * {@code X-Variant-Stored: false}, unless it is too large to answer directly.
+     */
+    private Made store(String key, Rendered out, ImageFormat format, StageTimings timings, Map<String, String> headers) {
         String cacheControl = "public, max-age=" + config.variantMaxAge().toSeconds() + ", immutable";
-        timings.time("store", () -> {
-            variants.put(key, out.bytes(), format.mediaType(), cacheControl);
-            return null;
-        });
-        usage.count(Map.of(Counter.VARIANTS_GENERATED, 1L));
-        RequestTelemetry.current().variantGenerated();
-        if (out.bytes().length > config.maxResponseBytes()) {
-            return new Served.AskAgain(timings);
+        boolean tooLarge = out.bytes().length > config.maxResponseBytes();
+        boolean first;
+        try {
+            first = timings.time("store", () -> variants.putIfAbsent(key, out.bytes(), format.mediaType(), cacheControl));
+        } catch (UpstreamFailure e) {
+            if (tooLarge) {
+                throw e;
+            }
+            LOG.warn("variant {} rendered but not stored: {}", key, e.getMessage());
+            Map<String, String> h = new java.util.HashMap<>(headers);
+            h.put("X-Variant-Stored", "false");
+            return new Made(out.bytes(), format.mediaType(), SHORT_CACHE, true, false, h);
         }
-        return new Served.Bytes(out.bytes(), format.mediaType(), etagOf(out.bytes()), cacheControl, false, timings,
-                headers);
+        if (!first) {
+            // Another instance stored this key first: serve its object, so every viewer gets one ETag.
+            Optional<StoredObject> winner = timings.time("cache", () -> variants.get(key));
+            if (winner.isPresent()) {
+                StoredObject o = winner.get();
+                return new Made(o.bytes(), o.contentType(), o.cacheControl(), true, tooLarge, headers);
+            }
+        }
+        return new Made(out.bytes(), format.mediaType(), cacheControl, true, tooLarge, headers);
     }
 
     /** Serves the stored master (the blurred copy when moderation flagged the image). */
@@ -399,7 +497,7 @@ public final class ImageService {
 
     public ImageRecord metadata(String idText) {
         ImageId id = parseId(idText);
-        return records.get(id).filter(r -> r.status() != ImageStatus.DELETING)
+        return records.get(id).filter(r -> r.status().visible())
                 .orElseThrow(() -> new NotFound("no image with id " + id));
     }
 
@@ -410,7 +508,8 @@ public final class ImageService {
      */
     public void delete(String idText) {
         ImageId id = parseId(idText);
-        ImageRecord record = records.get(id).orElseThrow(() -> new NotFound("no image with id " + id));
+        ImageRecord record = records.get(id).filter(r -> r.status() != ImageStatus.STORING)
+                .orElseThrow(() -> new NotFound("no image with id " + id));
         if (record.status() != ImageStatus.DELETING
                 && !records.transition(id, record.status(), ImageStatus.DELETING)) {
             throw new Conflict("image " + id + " changed while it was being deleted; try again");
@@ -422,7 +521,7 @@ public final class ImageService {
 
     private ImageRecord servableRecord(ImageId id) {
         ImageRecord record = records.get(id).orElseThrow(() -> new NotFound("no image with id " + id));
-        if (record.status() == ImageStatus.DELETING) {
+        if (!record.status().visible()) {
             throw new NotFound("no image with id " + id);
         }
         if (!record.status().servable()) {
