@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -55,8 +56,21 @@ public final class IdempotentRequests {
      */
     public <T> Result<T> call(String scope, Optional<String> key, byte[] request, Supplier<T> first,
                               Function<T, ImageId> idOf, Function<ImageId, T> replay) {
+        return call(scope, key, request, bind -> first.get(), idOf, id -> Optional.of(replay.apply(id)));
+    }
+
+    /**
+     * As {@link #call(String, Optional, byte[], Supplier, Function, Function)}, for a first request that
+     * makes its image in steps: it binds the key to the image's id ({@code bind}) before the image can
+     * become visible, so a crash after that point is never answered by making a second image. A retry
+     * then replays the image when it is finished ({@code replayIfFinished} non-empty), and otherwise, once
+     * the first claim is stale (its request died), runs again in its place.
+     */
+    public <T> Result<T> call(String scope, Optional<String> key, byte[] request,
+                              Function<Consumer<ImageId>, T> first, Function<T, ImageId> idOf,
+                              Function<ImageId, Optional<T>> replayIfFinished) {
         if (key.isEmpty()) {
-            return new Result<>(first.get(), false);
+            return new Result<>(first.apply(id -> { }), false);
         }
         String k = key.get();
         if (k.isEmpty() || k.length() > 255 || !k.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
@@ -64,7 +78,8 @@ public final class IdempotentRequests {
         }
         String scoped = scope + "#" + k;
         String requestHash = sha256(request == null ? new byte[0] : request);
-        if (!keys.claim(scoped, requestHash, clock.instant().plus(LIFETIME), clock.instant().plus(stale))) {
+        java.time.Instant now = clock.instant();
+        if (!keys.claim(scoped, requestHash, now.plus(LIFETIME), now.plus(stale))) {
             IdempotencyKeys.Entry earlier = keys.get(scoped).orElseThrow(() -> new Conflict(
                     "a request with this Idempotency-Key is being processed; retry shortly"));
             if (!earlier.requestHash().equals(requestHash)) {
@@ -74,11 +89,24 @@ public final class IdempotentRequests {
             ImageId id = earlier.imageId().orElseThrow(() -> new Conflict(
                     "the first request with this Idempotency-Key is still being processed; retry in "
                             + stale.toSeconds() + " s at most"));
-            return new Result<>(replay.apply(id), true);
+            Optional<T> finished = replayIfFinished.apply(id);
+            if (finished.isPresent()) {
+                return new Result<>(finished.get(), true);
+            }
+            if (!keys.reclaim(scoped, requestHash, now.plus(LIFETIME), now.plus(stale), id)) {
+                throw new Conflict("the first request with this Idempotency-Key is still being processed; retry in "
+                        + stale.toSeconds() + " s at most");
+            }
+            LOG.info("Idempotency-Key {}: the first request died before image {} was finished; running it again",
+                    k, id);
         }
         T result;
+        boolean[] bound = {false};
         try {
-            result = first.get();
+            result = first.apply(id -> {
+                keys.complete(scoped, id);
+                bound[0] = true;
+            });
         } catch (RuntimeException e) {
             try {
                 keys.release(scoped);
@@ -88,7 +116,9 @@ public final class IdempotentRequests {
             throw e;
         }
         try {
-            keys.complete(scoped, idOf.apply(result));
+            if (!bound[0]) {
+                keys.complete(scoped, idOf.apply(result));
+            }
         } catch (RuntimeException e) {
             // The result exists; releasing the key would let a retry create it at once. Retries see 409
             // until the claim goes stale; then a retry creates a second image (the window is this one

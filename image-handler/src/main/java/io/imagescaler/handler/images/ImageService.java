@@ -107,10 +107,9 @@ public final class ImageService {
      * {@link IdempotentRequests}): a retry answers the current record of the image the first request made.
      */
     public Upload upload(byte[] body, String owner, Optional<String> idempotencyKey) {
-        var result = idempotency.call("images#" + owner, idempotencyKey, body, () -> upload(body, owner),
-                ImageRecord::id, id -> records.get(id).filter(r -> r.status().visible())
-                        .orElseThrow(() -> new Conflict("image " + id
-                                + ", created with this Idempotency-Key, has since been deleted")));
+        var result = idempotency.call("images#" + owner, idempotencyKey, body,
+                (java.util.function.Consumer<ImageId> bind) -> upload(body, owner, bind), ImageRecord::id,
+                id -> replayable(id));
         return new Upload(result.value(), result.replayed());
     }
 
@@ -121,7 +120,24 @@ public final class ImageService {
      * write the objects the verdict asks for, then finish the record with its status and verdict; a
      * failed step undoes the earlier ones.
      */
+    /**
+     * The image a key's first request made, when that request finished it; empty when it did not (its
+     * provisional record is still STORING, or the sweeper already undid it).
+     */
+    private Optional<ImageRecord> replayable(ImageId id) {
+        Optional<ImageRecord> record = records.get(id);
+        if (record.isPresent() && record.get().status() == ImageStatus.DELETING) {
+            throw new Conflict("image " + id + ", created with this Idempotency-Key, has since been deleted");
+        }
+        return record.filter(r -> r.status() != ImageStatus.STORING);
+    }
+
     public ImageRecord upload(byte[] body, String owner) {
+        return upload(body, owner, id -> { });
+    }
+
+    /** @param bind told the id once it is reserved, before the image can become visible */
+    private ImageRecord upload(byte[] body, String owner, java.util.function.Consumer<ImageId> bind) {
         if (body == null || body.length == 0) {
             throw new InvalidRequest("the request body is empty: send the image bytes as the body");
         }
@@ -139,6 +155,12 @@ public final class ImageService {
 
         ImageRecord record = reserve(owner, info, body);
         RequestTelemetry.current().image(record.id().value());
+        try {
+            bind.accept(record.id());
+        } catch (RuntimeException e) {
+            undo(e, () -> records.delete(record.id()));
+            throw e;
+        }
         ImageStatus outcome = statusOf(verdict);
         try {
             storeFor(verdict, record.id(), body, info, blurred);

@@ -22,6 +22,12 @@ public interface IdempotencyKeys {
      */
     boolean claim(String key, String requestHash, Instant expiresAt, Instant staleAt);
 
+    /**
+     * Takes over a key whose first request bound image {@code unfinished} but never finished it (that
+     * request died), once its claim is stale; false if it is not stale, or anything else changed.
+     */
+    boolean reclaim(String key, String requestHash, Instant expiresAt, Instant staleAt, ImageId unfinished);
+
     /** The live entry of the key; expired entries are absent. */
     Optional<Entry> get(String key);
 

@@ -49,6 +49,23 @@ public final class DynamoIdempotencyKeys implements IdempotencyKeys {
     }
 
     @Override
+    public boolean reclaim(String key, String requestHash, Instant expiresAt, Instant staleAt, ImageId unfinished) {
+        try {
+            dynamo.putItem(b -> b.tableName(table)
+                    .item(Map.of(DynamoImageRecords.PK, s(PREFIX + key), "kind", s("idempotency"),
+                            "requestHash", s(requestHash), DynamoImageRecords.TTL, n(expiresAt.getEpochSecond()),
+                            STALE_AT, n(staleAt.getEpochSecond())))
+                    .conditionExpression("imageId = :dead AND requestHash = :hash AND #stale < :now")
+                    .expressionAttributeNames(Map.of("#stale", STALE_AT))
+                    .expressionAttributeValues(Map.of(":dead", s(unfinished.value()), ":hash", s(requestHash),
+                            ":now", n(clock.instant().getEpochSecond()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
     public Optional<Entry> get(String key) {
         var item = dynamo.getItem(b -> b.tableName(table).key(Map.of(DynamoImageRecords.PK, s(PREFIX + key)))
                 .consistentRead(true)).item();
