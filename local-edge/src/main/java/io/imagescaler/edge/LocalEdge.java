@@ -198,7 +198,7 @@ public final class LocalEdge implements AutoCloseable {
                     port, config.maxSyncUploadBytes() + 1024 * 1024,
                     Map.of(OriginVerification.HEADER, env.get("ORIGIN_VERIFY_SECRET")),
                     new EdgeServer.Behaviours(signatures, webAcls, new FormatNegotiation(edgeConfig.avifEncoder()),
-                            alpha), traces).start();
+                            alpha, edgeConfig.uploadCorsOrigins()), traces).start();
             parts.push(server);
             LocalEdge edge = new LocalEdge(parts, server, wiring, moderation, cache, mail, issuer, signatures, webAcls,
                     sweeps);

@@ -22,6 +22,9 @@ public final class Problems {
             LOG.error("{} at {}: {}", e.slug(), instance, e.getMessage(), e.getCause());
         }
         HttpResponse answer = problem(e.status(), e.slug(), e.title(), e.getMessage(), instance);
+        if (e instanceof ImageScalerException.MethodNotAllowed m && !m.allow().isEmpty()) {
+            answer = answer.with("Allow", m.allow());
+        }
         return e.retryAfterSeconds().isPresent()
                 ? answer.with("Retry-After", Integer.toString(e.retryAfterSeconds().getAsInt())) : answer;
     }

@@ -30,7 +30,11 @@ public abstract sealed class ImageScalerException extends RuntimeException {
 
     /** The path exists but not for this method. */
     public static final class MethodNotAllowed extends ImageScalerException {
-        public MethodNotAllowed(String detail) { super(detail, null); }
+        private final String allow;
+        public MethodNotAllowed(String detail) { this(detail, ""); }
+        /** @param allow the methods the path does take, as the {@code Allow} header lists them */
+        public MethodNotAllowed(String detail, String allow) { super(detail, null); this.allow = allow; }
+        public String allow() { return allow; }
         public String slug() { return "method-not-allowed"; }
         public int status() { return 405; }
         public String title() { return "Method not allowed"; }
