@@ -36,8 +36,9 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  *
  * <p>Every client shares one time budget, so a failing dependency answers 503 well inside API Gateway's
  * 29 s: each attempt is cut at {@link #ATTEMPT_TIMEOUT}, a call (all its attempts, at most
- * {@link #MAX_ATTEMPTS}, with the SDK's standard jittered backoff) at {@link #CALL_TIMEOUT}, and no call is
- * started once it could end after the request's {@link #REQUEST_DEADLINE}. Work outside a request
+ * {@link #MAX_ATTEMPTS}, with the SDK's standard jittered backoff) at {@link #CALL_TIMEOUT} (DynamoDB 2 s /
+ * 5 s, S3 8 s / 12 s), and no call is started once it could end after the request's
+ * {@link #REQUEST_DEADLINE}. Long server-side copies of large uploads override these per request. Work outside a request
  * (background counters, the sweeper, priming) has only the per-call bounds.
  */
 public final class AwsClients implements AutoCloseable {
@@ -58,10 +59,14 @@ public final class AwsClients implements AutoCloseable {
     }
 
     /** @param interceptors added to every client (the tracing adapter's SDK subsegments) */
-    /** One attempt of one SDK call. */
+    /** One attempt of one SDK call (DynamoDB's are shorter, S3's longer: they carry whole images). */
     public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(4);
     /** One SDK call, retries and backoff included. */
     public static final Duration CALL_TIMEOUT = Duration.ofSeconds(8);
+    static final Duration DYNAMO_ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration DYNAMO_CALL_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration S3_ATTEMPT_TIMEOUT = Duration.ofSeconds(8);
+    static final Duration S3_CALL_TIMEOUT = Duration.ofSeconds(12);
     /** Attempts per call (the SDK's standard strategy retries throttling, 5xx and I/O errors). */
     public static final int MAX_ATTEMPTS = 3;
     /** No SDK call may still run this long after its request began (API Gateway gives up at 29 s). */
@@ -83,11 +88,13 @@ public final class AwsClients implements AutoCloseable {
                 .pathStyleAccessEnabled(config.endpoints().isPresent())
                 .build();
         var s3Builder = S3Client.builder().httpClient(http).region(region).credentialsProvider(credentials)
-                .serviceConfiguration(s3Config).overrideConfiguration(calls);
+                .serviceConfiguration(s3Config)
+                .overrideConfiguration(bounded(interceptors, S3_ATTEMPT_TIMEOUT, S3_CALL_TIMEOUT).build());
         var presignBuilder = S3Presigner.builder().region(region).credentialsProvider(credentials)
                 .serviceConfiguration(s3Config);
         var dynamoBuilder = DynamoDbClient.builder().httpClient(http).region(region)
-                .credentialsProvider(credentials).overrideConfiguration(calls);
+                .credentialsProvider(credentials)
+                .overrideConfiguration(bounded(interceptors, DYNAMO_ATTEMPT_TIMEOUT, DYNAMO_CALL_TIMEOUT).build());
         config.endpoints().ifPresent(l -> {
             s3Builder.endpointOverride(l.s3());
             presignBuilder.endpointOverride(l.s3());
