@@ -92,7 +92,8 @@ class StampedeTest {
                 .filter(a -> new String(a.body()).contains("problems/overloaded"))
                 .filter(a -> a.headers().firstValue("Retry-After").isPresent()).count();
         System.out.printf("stampede | 64 concurrent distinct misses (2 render slots, queue 16): statuses %s, renders %d, "
-                + "of the 503s %d are 'overloaded' with Retry-After%n", statuses, generated() - before, overloaded);
+                + "of the 503s %d are 'overloaded' with Retry-After; test JVM (edge in-process) RSS %s, peak %s%n",
+                statuses, generated() - before, overloaded, procStatus("VmRSS"), procStatus("VmHWM"));
         assertTrue(statuses.keySet().stream().allMatch(s -> s == 200 || s == 503), statuses.toString());
         assertEquals(statuses.getOrDefault(503, 0).longValue(), overloaded, "every 503 is the documented one");
         assertTrue(statuses.getOrDefault(200, 0) >= 18, "at least slots + queue were served: " + statuses);
@@ -104,6 +105,16 @@ class StampedeTest {
         var usage = edge.wiring().service().usage(java.util.Optional.of(day.toString()),
                 java.util.Optional.of(day.toString()));
         return usage.getFirst().get(Counter.VARIANTS_GENERATED);
+    }
+
+    /** A line of /proc/self/status (Linux), e.g. VmHWM: the peak resident set of this JVM. */
+    private static String procStatus(String field) {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith(field + ":"))
+                    .map(l -> l.substring(field.length() + 1).trim()).findFirst().orElse("?");
+        } catch (java.io.IOException e) {
+            return "?";
+        }
     }
 
     private static Map<Integer, Integer> statuses(List<HttpResponse<byte[]>> answers) {
