@@ -55,6 +55,11 @@ final class RenderGate {
         }
     }
 
+    /** Renders running or waiting now. */
+    int admitted() {
+        return admitted.get();
+    }
+
     /** Misses refused since start (the metric an alarm would watch). */
     int refused() {
         return refused.get();
