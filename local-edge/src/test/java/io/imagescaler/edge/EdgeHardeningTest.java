@@ -156,6 +156,56 @@ class EdgeHardeningTest {
         assertEquals(before + 3, edge.webAcls().blocked());
     }
 
+    /**
+     * Every socket this JVM listens on (the edge, S3Proxy, DynamoDB Local, the mail and Rekognition
+     * stand-ins, the trace collector) is bound to 127.0.0.1: read from /proc (this JVM's socket inodes
+     * against the kernel's socket tables), without sending anything anywhere.
+     */
+    @Test
+    void everyLocalServerListensOnLoopbackOnly() throws Exception {
+        Path fds = Path.of("/proc/self/fd");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(fds), "no /proc here");
+        java.util.Set<String> inodes = new java.util.HashSet<>();
+        try (var links = Files.list(fds)) {
+            for (Path fd : (Iterable<Path>) links::iterator) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        inodes.add(target.substring(8, target.length() - 1));
+                    }
+                } catch (java.io.IOException gone) {
+                    // closed meanwhile
+                }
+            }
+        }
+        List<String> listening = new ArrayList<>();
+        List<String> wide = new ArrayList<>();
+        for (String table : List.of("tcp", "tcp6", "udp", "udp6")) {
+            Path file = Path.of("/proc/net/" + table);
+            if (!Files.exists(file)) continue;
+            for (String line : Files.readAllLines(file).subList(1, Files.readAllLines(file).size())) {
+                String[] f = line.trim().split("\\s+");
+                boolean tcpListen = table.startsWith("tcp") && f[3].equals("0A");
+                boolean udpBound = table.startsWith("udp");
+                if (!(tcpListen || udpBound) || !inodes.contains(f[9])) continue;
+                String local = f[1];
+                String address = local.substring(0, local.indexOf(':'));
+                int port = Integer.parseInt(local.substring(local.indexOf(':') + 1), 16);
+                listening.add(table + ":" + port);
+                boolean loopback = address.equals("0100007F") || address.equals("00000000000000000000000001000000")
+                        || address.equals("0000000000000000FFFF00000100007F");
+                if (!loopback) {
+                    wide.add(table + " port " + port + " bound to " + address);
+                }
+            }
+        }
+        System.out.printf("edge | listening sockets of this JVM: %s; not on loopback: %s%n", listening, wide);
+        assertTrue(listening.size() >= 4, "found the servers: " + listening);
+        assertTrue(wide.isEmpty(), "bound beyond loopback: " + wide);
+        assertTrue(listening.contains("tcp:" + edge.localDynamo().endpoint().getPort())
+                || listening.contains("tcp6:" + edge.localDynamo().endpoint().getPort()), "DynamoDB Local found");
+    }
+
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create(edge.baseUrl() + path)).header("Authorization", "Bearer " + token)
                 .timeout(Duration.ofSeconds(30));
