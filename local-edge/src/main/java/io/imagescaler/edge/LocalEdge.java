@@ -63,6 +63,8 @@ public final class LocalEdge implements AutoCloseable {
     private final ViewerSignatures signatures;
     private final WebAcls webAcls;
     private final ScheduledSweeps sweeps;
+    private LocalS3 s3;
+    private LocalDynamo dynamo;
 
     private LocalEdge(Deque<AutoCloseable> parts, EdgeServer server, Wiring wiring, LocalRekognition moderation,
                       EdgeCacheInvalidator cache, LocalMail mail, DevIssuer issuer, ViewerSignatures signatures,
@@ -207,9 +209,14 @@ public final class LocalEdge implements AutoCloseable {
                     new GeneratedBucketOrigin(wiring.clients().s3(), config.generatedBucket()),
                     port, config.maxSyncUploadBytes() + 1024 * 1024,
                     Map.of(OriginVerification.HEADER, env.get("ORIGIN_VERIFY_SECRET")),
-                    new EdgeServer.Behaviours(signatures, webAcls, variantRequest), traces).start();
+                    new EdgeServer.Behaviours(signatures, webAcls, variantRequest, edgeConfig.uploadCorsOrigins()),
+                    traces).start();
             parts.push(server);
-            return new LocalEdge(parts, server, wiring, moderation, cache, mail, issuer, signatures, webAcls, sweeps);
+            LocalEdge edge = new LocalEdge(parts, server, wiring, moderation, cache, mail, issuer, signatures, webAcls,
+                    sweeps);
+            edge.s3 = s3;
+            edge.dynamo = dynamo;
+            return edge;
         } catch (Exception e) {
             closeAll(parts);
             throw e;
@@ -222,6 +229,16 @@ public final class LocalEdge implements AutoCloseable {
 
     public String baseUrl() {
         return "http://127.0.0.1:" + port();
+    }
+
+    /** The local S3 (S3Proxy) the handler stores in. */
+    public LocalS3 localS3() {
+        return s3;
+    }
+
+    /** DynamoDB Local, which fault tests stop and start again. */
+    public LocalDynamo localDynamo() {
+        return dynamo;
     }
 
     public EdgeServer server() {

@@ -28,7 +28,17 @@ public final class Main implements Callable<Integer> {
         long t0 = System.nanoTime();
         Map<String, String> overrides = new java.util.HashMap<>(tunables(System.getenv()));
         overrides.put(LocalEdge.LOCAL_TRACE_PORT, Integer.toString(tracePort));
-        LocalEdge edge = LocalEdge.start(port, data.toAbsolutePath(), overrides);
+        LocalEdge edge;
+        try {
+            edge = LocalEdge.start(port, data.toAbsolutePath(), overrides);
+        } catch (Exception e) {
+            java.util.Optional<String> busy = busyPort(e);
+            if (busy.isEmpty()) {
+                throw e;
+            }
+            System.err.println(busy.get());
+            return 2;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             edge.close();
@@ -44,13 +54,29 @@ public final class Main implements Callable<Integer> {
     }
 
     /**
+     * One line for a port that is taken (another local edge, most often), naming the way out; empty when
+     * the failure is something else.
+     */
+    private java.util.Optional<String> busyPort(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.net.BindException) {
+                return java.util.Optional.of("local-edge: a port is already in use (HTTP " + port + " or X-Ray UDP "
+                        + tracePort + " on 127.0.0.1; another local edge?): stop it, or start this one "
+                        + "with --port <free port> --trace-port 0");
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
      * The environment variables that may tune the local edge. Endpoints and credentials are never taken
      * from the environment here: the local edge only ever talks to its own servers on 127.0.0.1.
      */
     private static final java.util.Set<String> EDGE_TUNABLES = java.util.Set.of("REQUIRE_SIGNED_URLS",
             "TRUSTED_PUBLIC_KEYS", "WAF_CLOUDFRONT_ACL_FILE", "WAF_REGIONAL_ACL_FILE",
             "ORIGIN_VERIFY_PREVIOUS", "WIDTH_LADDER", "PRESETS_ONLY", "TRACING", "METRICS", "METRICS_NAMESPACE",
-            "UPLOAD_CORS_ORIGINS");
+            "UPLOAD_CORS_ORIGINS", "PROVISIONAL_SECONDS", "IDEMPOTENCY_STALE_SECONDS", "RENDER_CONCURRENCY",
+            "RENDER_QUEUE", "RENDER_QUEUE_WAIT_SECONDS", "SWEEP_AFTER_SECONDS", "SWEEP_INTERVAL_SECONDS", "LOCAL_SR");
 
     static Map<String, String> tunables(Map<String, String> env) {
         java.util.Map<String, String> picked = new java.util.HashMap<>();

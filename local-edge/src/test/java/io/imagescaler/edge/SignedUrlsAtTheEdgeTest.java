@@ -162,10 +162,11 @@ class SignedUrlsAtTheEdgeTest {
         assertEquals(403, r.statusCode());
         assertEquals("text/xml", r.headers().firstValue("Content-Type").orElseThrow());
         assertEquals(handler, edge.server().handlerInvocations());
-        // signed, it passes the edge; the handler serves GET only (README: HEAD is not reproduced further)
+        // signed, it passes the edge and is served as the GET is, without a body (issue 19: HEAD wherever GET)
         var signed = http.send(HttpRequest.newBuilder(Signed.uri(edge, "/v1/images/" + id + "/w_20.jpg"))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-        assertEquals(405, signed.statusCode());
+        assertEquals(200, signed.statusCode());
+        assertEquals("image/jpeg", signed.headers().firstValue("Content-Type").orElseThrow());
     }
 
     @Test

@@ -39,7 +39,7 @@ final class AdminRoutes {
     private static void requireMethod(HttpRequest r, String method) {
         if (!r.method().equals(method)) {
             throw new ImageScalerException.MethodNotAllowed(r.method() + " is not allowed on " + r.path()
-                    + "; use " + method);
+                    + "; use " + method, method.equals("GET") ? "GET, HEAD" : method);
         }
     }
 }

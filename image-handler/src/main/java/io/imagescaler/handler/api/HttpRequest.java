@@ -25,6 +25,11 @@ public record HttpRequest(String method, String path, String rawQuery, Map<Strin
         rawQuery = rawQuery == null ? "" : rawQuery;
     }
 
+    /** The same request under another method (HEAD is answered as the GET it mirrors). */
+    public HttpRequest withMethod(String other) {
+        return new HttpRequest(other, path, rawQuery, headers, query, body);
+    }
+
     public Optional<String> header(String name) {
         return Optional.ofNullable(headers.get(name));
     }

@@ -21,7 +21,12 @@ public final class Problems {
         if (e.status() >= 500) {
             LOG.error("{} at {}: {}", e.slug(), instance, e.getMessage(), e.getCause());
         }
-        return problem(e.status(), e.slug(), e.title(), e.getMessage(), instance);
+        HttpResponse answer = problem(e.status(), e.slug(), e.title(), e.getMessage(), instance);
+        if (e instanceof ImageScalerException.MethodNotAllowed m && !m.allow().isEmpty()) {
+            answer = answer.with("Allow", m.allow());
+        }
+        return e.retryAfterSeconds().isPresent()
+                ? answer.with("Retry-After", Integer.toString(e.retryAfterSeconds().getAsInt())) : answer;
     }
 
     /** Anything unexpected: logged with its stack, answered without it. */

@@ -42,6 +42,11 @@ public final class Router {
     }
 
     public HttpResponse handle(HttpRequest request) {
+        if (request.method().equals("HEAD")) {
+            // HEAD wherever GET is served: the GET's status and headers, no body
+            HttpResponse asGet = handle(request.withMethod("GET"));
+            return new HttpResponse(asGet.status(), withLength(asGet), null);
+        }
         try {
             guard.checkOrigin(request);
             return route(request);
@@ -143,7 +148,13 @@ public final class Router {
     private static void requireMethod(HttpRequest r, String method) {
         if (!r.method().equals(method)) {
             throw new ImageScalerException.MethodNotAllowed(r.method() + " is not allowed on " + r.path()
-                    + "; use " + method);
+                    + "; use " + method, method.equals("GET") ? "GET, HEAD" : method);
         }
+    }
+
+    private static java.util.Map<String, String> withLength(HttpResponse r) {
+        var h = new java.util.LinkedHashMap<>(r.headers());
+        h.put("Content-Length", Integer.toString(r.body().length));
+        return h;
     }
 }

@@ -101,7 +101,7 @@ final class UploadRoutes {
     private static void requirePost(HttpRequest r) {
         if (!r.method().equals("POST")) {
             throw new ImageScalerException.MethodNotAllowed(r.method() + " is not allowed on " + r.path()
-                    + "; use POST");
+                    + "; use POST", "POST");
         }
     }
 }

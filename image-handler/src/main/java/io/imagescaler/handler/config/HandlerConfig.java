@@ -38,6 +38,7 @@ import java.util.function.Function;
  * @param sweepAfter    how long an upload may stay PROCESSING after completion (or UPLOADING after its
  *                      expiry) before the sweeper processes or fails it; longer than the processing
  *                      function's timeout, so a sweep never races a live processing of the same image
+ * @param resilience    how uploads survive crashes and how renders are bounded under load
  */
 public record HandlerConfig(
         String region,
@@ -59,7 +60,49 @@ public record HandlerConfig(
         long maxJpegSourcePixels,
         EngineSelection.Choice engine,
         java.nio.file.Path processingDir,
-        Duration sweepAfter) {
+        Duration sweepAfter,
+        Resilience resilience) {
+
+    /**
+     * @param provisionalLifetime how long a synchronous upload's provisional record lives; after it (and
+     *                            {@code sweepAfter}) the sweeper undoes what a crashed upload left
+     * @param idempotencyStale    after this an {@code Idempotency-Key} whose first request never finished
+     *                            may be claimed by a retry; longer than a request can run
+     * @param renderConcurrency   renders at once in this process
+     * @param renderQueue         misses that may wait for a render slot; more answer 503 {@code overloaded}
+     * @param renderQueueWait     longest wait for a slot
+     * @param maxOutputPixels     largest output one render may produce
+     * @param maxEffectWork       largest effect work of one render: output pixels times the blur or sharpen
+     *                            kernel taps
+     */
+    public record Resilience(Duration provisionalLifetime, Duration idempotencyStale, int renderConcurrency,
+                             int renderQueue, Duration renderQueueWait, long maxOutputPixels, long maxEffectWork) {
+        public static final Resilience DEFAULT = new Resilience(Duration.ofMinutes(2), Duration.ofSeconds(30),
+                Math.max(2, Runtime.getRuntime().availableProcessors()), 32, Duration.ofSeconds(20), 40_000_000L,
+                2_500_000_000L);
+
+        public Resilience {
+            require(provisionalLifetime.isPositive() && idempotencyStale.isPositive() && renderQueueWait.isPositive(),
+                    "PROVISIONAL_SECONDS, IDEMPOTENCY_STALE_SECONDS and RENDER_QUEUE_WAIT_SECONDS must be positive");
+            require(renderConcurrency > 0 && renderQueue >= 0, "RENDER_CONCURRENCY must be positive, RENDER_QUEUE >= 0");
+            require(maxOutputPixels > 0 && maxEffectWork > 0, "render budgets must be positive");
+        }
+
+        static Resilience fromEnvironment(Function<String, Optional<String>> get) {
+            Resilience d = DEFAULT;
+            return new Resilience(
+                    get.apply("PROVISIONAL_SECONDS").map(Long::parseLong).map(Duration::ofSeconds)
+                            .orElse(d.provisionalLifetime()),
+                    get.apply("IDEMPOTENCY_STALE_SECONDS").map(Long::parseLong).map(Duration::ofSeconds)
+                            .orElse(d.idempotencyStale()),
+                    get.apply("RENDER_CONCURRENCY").map(Integer::parseInt).orElse(d.renderConcurrency()),
+                    get.apply("RENDER_QUEUE").map(Integer::parseInt).orElse(d.renderQueue()),
+                    get.apply("RENDER_QUEUE_WAIT_SECONDS").map(Long::parseLong).map(Duration::ofSeconds)
+                            .orElse(d.renderQueueWait()),
+                    get.apply("MAX_OUTPUT_PIXELS").map(Long::parseLong).orElse(d.maxOutputPixels()),
+                    get.apply("MAX_EFFECT_WORK").map(Long::parseLong).orElse(d.maxEffectWork()));
+        }
+    }
 
     /**
      * Where the local stand-ins listen, and the static credentials they accept.
@@ -165,7 +208,8 @@ public record HandlerConfig(
                 get.apply("MAX_JPEG_SOURCE_PIXELS").map(Long::parseLong).orElse(300_000_000L),
                 EngineSelection.Choice.parse(get.apply("IMAGE_ENGINE").orElse(null)),
                 java.nio.file.Path.of(get.apply("PROCESSING_DIR").orElse(System.getProperty("java.io.tmpdir"))),
-                Duration.ofSeconds(get.apply("SWEEP_AFTER_SECONDS").map(Long::parseLong).orElse(20L * 60)));
+                Duration.ofSeconds(get.apply("SWEEP_AFTER_SECONDS").map(Long::parseLong).orElse(20L * 60)),
+                Resilience.fromEnvironment(get));
     }
 
     /**

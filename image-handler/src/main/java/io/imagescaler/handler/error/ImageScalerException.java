@@ -30,7 +30,11 @@ public abstract sealed class ImageScalerException extends RuntimeException {
 
     /** The path exists but not for this method. */
     public static final class MethodNotAllowed extends ImageScalerException {
-        public MethodNotAllowed(String detail) { super(detail, null); }
+        private final String allow;
+        public MethodNotAllowed(String detail) { this(detail, ""); }
+        /** @param allow the methods the path does take, as the {@code Allow} header lists them */
+        public MethodNotAllowed(String detail, String allow) { super(detail, null); this.allow = allow; }
+        public String allow() { return allow; }
         public String slug() { return "method-not-allowed"; }
         public int status() { return 405; }
         public String title() { return "Method not allowed"; }
@@ -93,9 +97,14 @@ public abstract sealed class ImageScalerException extends RuntimeException {
 
     /** Dimensions, pixels, frames or output size above the configured limits (checked before decoding). */
     public static final class LimitExceeded extends ImageScalerException {
-        public LimitExceeded(String detail) { super(detail, null); }
+        private final int status;
+        /** The image (its pixels, frames, size) is above a limit: 422. */
+        public LimitExceeded(String detail) { this(detail, 422); }
+        private LimitExceeded(String detail, int status) { super(detail, null); this.status = status; }
+        /** The request asks for more work than one render may cost (output pixels, effects): 400. */
+        public static LimitExceeded byRequest(String detail) { return new LimitExceeded(detail, 400); }
         public String slug() { return "limit-exceeded"; }
-        public int status() { return 422; }
+        public int status() { return status; }
         public String title() { return "Image exceeds limits"; }
     }
 
@@ -107,9 +116,29 @@ public abstract sealed class ImageScalerException extends RuntimeException {
         public String title() { return "Idempotency key reused with a different request"; }
     }
 
+    /** Every render slot and queue place of this instance is taken; retrying shortly may succeed. */
+    public static final class Overloaded extends ImageScalerException {
+        public Overloaded(String detail) { super(detail, null); }
+        public String slug() { return "overloaded"; }
+        public int status() { return 503; }
+        public String title() { return "Too busy to render now"; }
+        @Override public java.util.OptionalInt retryAfterSeconds() { return java.util.OptionalInt.of(1); }
+    }
+
+    /**
+     * Seconds a client should wait before retrying (answered as {@code Retry-After}); empty when a
+     * retry cannot help.
+     */
+    public java.util.OptionalInt retryAfterSeconds() {
+        return java.util.OptionalInt.empty();
+    }
+
     /** A dependency (S3, DynamoDB, Rekognition, SR endpoint) failed; retrying may help. */
     public static final class UpstreamFailure extends ImageScalerException {
+        /** Long enough for the SDK's own backoff to reset; short enough that a person's retry is not idle. */
+        public static final int RETRY_AFTER_SECONDS = 2;
         public UpstreamFailure(String detail, Throwable cause) { super(detail, cause); }
+        @Override public java.util.OptionalInt retryAfterSeconds() { return java.util.OptionalInt.of(RETRY_AFTER_SECONDS); }
         public String slug() { return "upstream-failure"; }
         public int status() { return 503; }
         public String title() { return "Service temporarily unavailable"; }

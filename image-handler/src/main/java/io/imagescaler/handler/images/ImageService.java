@@ -35,6 +35,8 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +47,6 @@ import org.slf4j.LoggerFactory;
 public final class ImageService {
     private static final Logger LOG = LoggerFactory.getLogger(ImageService.class);
 
-    /** How long a provisional (UPLOADING) record lives if its upload never completes. */
-    static final Duration PROVISIONAL_LIFETIME = Duration.ofHours(1);
     private static final int ID_ATTEMPTS = 3;
     /** The throwaway render that proves, at upload, that the pixels decode (catches truncation). */
     private static final TransformSpec DECODE_CHECK = TransformSpec.builder().width(32).height(32).build();
@@ -62,6 +62,10 @@ public final class ImageService {
     private final IdempotentRequests idempotency;
     private final Usage usage;
     private final Clock clock;
+    private final RenderGate renders;
+    private final RenderCost cost;
+    /** The misses being rendered in this process, by generated-bucket key: one render per key at a time. */
+    private final ConcurrentHashMap<String, CompletableFuture<Made>> inFlight = new ConcurrentHashMap<>();
 
     public ImageService(HandlerConfig config, Originals originals, Variants variants, ImageRecords records,
                         TransformEngine engine, SuperResolution superResolution, ModerationCheck moderation,
@@ -77,6 +81,9 @@ public final class ImageService {
         this.idempotency = idempotency;
         this.usage = usage;
         this.clock = clock;
+        var r = config.resilience();
+        this.renders = new RenderGate(r.renderConcurrency(), r.renderQueue(), r.renderQueueWait());
+        this.cost = new RenderCost(r);
     }
 
     /** An upload's answer; {@code replayed} when it is the remembered answer to an earlier request. */
@@ -92,10 +99,9 @@ public final class ImageService {
      * {@link IdempotentRequests}): a retry answers the current record of the image the first request made.
      */
     public Upload upload(byte[] body, String owner, Optional<String> idempotencyKey) {
-        var result = idempotency.call("images#" + owner, idempotencyKey, body, () -> upload(body, owner),
-                ImageRecord::id, id -> records.get(id).filter(r -> r.status() != ImageStatus.DELETING)
-                        .orElseThrow(() -> new Conflict("image " + id
-                                + ", created with this Idempotency-Key, has since been deleted")));
+        var result = idempotency.call("images#" + owner, idempotencyKey, body,
+                (java.util.function.Consumer<ImageId> bind) -> upload(body, owner, bind), ImageRecord::id,
+                id -> replayable(id));
         return new Upload(result.value(), result.replayed());
     }
 
@@ -106,7 +112,24 @@ public final class ImageService {
      * write the objects the verdict asks for, then finish the record with its status and verdict; a
      * failed step undoes the earlier ones.
      */
+    /**
+     * The image a key's first request made, when that request finished it; empty when it did not (its
+     * provisional record is still STORING, or the sweeper already undid it).
+     */
+    private Optional<ImageRecord> replayable(ImageId id) {
+        Optional<ImageRecord> record = records.get(id);
+        if (record.isPresent() && record.get().status() == ImageStatus.DELETING) {
+            throw new Conflict("image " + id + ", created with this Idempotency-Key, has since been deleted");
+        }
+        return record.filter(r -> r.status() != ImageStatus.STORING);
+    }
+
     public ImageRecord upload(byte[] body, String owner) {
+        return upload(body, owner, id -> { });
+    }
+
+    /** @param bind told the id once it is reserved, before the image can become visible */
+    private ImageRecord upload(byte[] body, String owner, java.util.function.Consumer<ImageId> bind) {
         if (body == null || body.length == 0) {
             throw new InvalidRequest("the request body is empty: send the image bytes as the body");
         }
@@ -124,6 +147,12 @@ public final class ImageService {
 
         ImageRecord record = reserve(owner, info, body);
         RequestTelemetry.current().image(record.id().value());
+        try {
+            bind.accept(record.id());
+        } catch (RuntimeException e) {
+            undo(e, () -> records.delete(record.id()));
+            throw e;
+        }
         ImageStatus outcome = statusOf(verdict);
         try {
             storeFor(verdict, record.id(), body, info, blurred);
@@ -132,7 +161,7 @@ public final class ImageService {
             throw new UpstreamFailure("the original could not be stored; nothing was kept, try again", e);
         }
         try {
-            if (!records.finish(record.id(), ImageStatus.UPLOADING, outcome, verdict, reasonOf(verdict))) {
+            if (!records.finish(record.id(), ImageStatus.STORING, outcome, verdict, reasonOf(verdict))) {
                 throw new IllegalStateException("the provisional record vanished");
             }
         } catch (RuntimeException e) {
@@ -155,8 +184,10 @@ public final class ImageService {
         ImageId id = parseId(idText);
         ImageRecord before = records.get(id).orElseThrow(() -> new NotFound("no image with id " + id));
         ImageStatus previous = before.status();
-        if (previous == ImageStatus.UPLOADING || previous == ImageStatus.PROCESSING
-                || previous == ImageStatus.DELETING) {
+        if (!previous.visible()) {
+            throw new NotFound("no image with id " + id);
+        }
+        if (previous == ImageStatus.UPLOADING || previous == ImageStatus.PROCESSING) {
             throw new Conflict("image " + id + " is " + previous + "; re-moderation needs a finished image");
         }
         // Invariant: a quarantine copy, when present, is the unblurred original.
@@ -256,9 +287,10 @@ public final class ImageService {
         var now = clock.instant();
         String sha256 = HexFormat.of().formatHex(digest("SHA-256", body));
         for (int attempt = 0; attempt < ID_ATTEMPTS; attempt++) {
-            ImageRecord candidate = new ImageRecord(ImageId.random(), owner, ImageStatus.UPLOADING,
+            ImageRecord candidate = new ImageRecord(ImageId.random(), owner, ImageStatus.STORING,
                     info.format().mediaType(), info.displayWidth(), info.displayHeight(), info.frames(),
-                    body.length, sha256, now, Optional.of(now.plus(PROVISIONAL_LIFETIME)), Optional.empty(),
+                    body.length, sha256, now, Optional.of(now.plus(config.resilience().provisionalLifetime())),
+                    Optional.empty(),
                     Optional.empty());
             if (records.createIfAbsent(candidate)) {
                 return candidate;
@@ -269,32 +301,106 @@ public final class ImageService {
 
     /**
      * Serves a variant: from the generated bucket when it was made before, else rendered from the
-     * original and stored under its canonical key.
+     * original and stored under its canonical key. Every millisecond of a miss is a named stage
+     * ({@code record}, {@code cache}, {@code queue}, {@code fetch}, {@code probe}, the engine's stages,
+     * {@code store}; a coalesced miss waits in {@code coalesce}); counting runs after the answer, off
+     * the request's time. Before any fetch the render's cost is checked against the budget. Concurrent
+     * misses of one key in this process render once (single flight); across processes S3's conditional
+     * write keeps the first stored object and later writers serve that one.
      */
     public Served variant(String idText, String lastSegment) {
         ImageId id = parseId(idText);
         VariantPath path = parseVariant(lastSegment);
         config.variantBounds().check(path.transform(), config.presets().keySet());
         TransformSpec spec = expandPreset(path.transform());
-        // ".auto" reaches the origin only when the edge found no modern format the viewer takes (the edge turns it
-        // into avif/webp otherwise): the baseline every viewer decodes, chosen below from the original's pixels
-        String key = id.value() + "/" + path.canonical();
         RequestTelemetry telemetry = RequestTelemetry.current();
         telemetry.image(id.value());
         telemetry.transform(path.canonical());
 
-        ImageRecord record = servableRecord(id);
         StageTimings timings = new StageTimings();
-        Optional<StoredObject> stored = timings.time("cache", () -> variants.get(key));
-        telemetry.cache(stored.isPresent());
-        if (stored.isPresent()) {
-            StoredObject o = stored.get();
+        ImageRecord record = timings.time("record", () -> servableRecord(id));
+        cost.check(spec, record.width(), record.height(), record.frames());
+        TransformSpec stored = atMostOriginalSize(path.transform(), spec, record);
+        // ".auto" reaches the origin only when the edge found no modern format the viewer takes (the edge turns it
+        // into avif/webp otherwise): stored under ".auto", the baseline every viewer decodes, chosen from the
+        // original's pixels once it is read (made)
+        String key = id.value() + "/" + stored.canonical() + "." + path.format().map(ImageFormat::extension).orElse("auto");
+        Optional<StoredObject> hit = timings.time("cache", () -> variants.get(key));
+        telemetry.cache(hit.isPresent());
+        if (hit.isPresent()) {
+            StoredObject o = hit.get();
             return new Served.Bytes(o.bytes(), o.contentType(), o.etag(), o.cacheControl(), true, timings);
         }
+        CompletableFuture<Made> mine = new CompletableFuture<>();
+        CompletableFuture<Made> running = inFlight.putIfAbsent(key, mine);
+        if (running != null) {
+            Made made = timings.time("coalesce", () -> await(running));
+            return made.served(timings);
+        }
+        try {
+            Made made = renders.run(timings, () -> made(record, id, spec, path, key, timings));
+            mine.complete(made);
+            if (made.generated()) {
+                telemetry.variantGenerated();
+            }
+            return made.served(timings);
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(key, mine);
+        }
+    }
+
+    private static Made await(CompletableFuture<Made> running) {
+        try {
+            return running.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Without {@code up_}, a variant at least as large as the original in every asked side is the
+     * original's size whatever the numbers: such variants share the one stored object of the plain
+     * conversion ({@code full}, with the other tokens kept), instead of one full-size copy per width.
+     */
+    static TransformSpec atMostOriginalSize(TransformSpec asked, TransformSpec effective, ImageRecord record) {
+        if (asked.preset() != null || effective.upscale() != io.imagescaler.spec.Upscale.NONE
+                || effective.fit() != io.imagescaler.spec.Fit.INSIDE) {
+            return asked;
+        }
+        int pw = effective.pixelWidth();
+        int ph = effective.pixelHeight();
+        if ((pw == 0 && ph == 0) || (pw != 0 && pw < record.width()) || (ph != 0 && ph < record.height())) {
+            return asked;
+        }
+        return asked.toBuilder().width(0).height(0).dpr(1).build();
+    }
+
+    /** A miss's outcome, shared by the misses of the same key that waited for it. */
+    private record Made(byte[] bytes, String contentType, String cacheControl, boolean generated, boolean tooLarge,
+                        Map<String, String> headers) {
+        Served served(StageTimings timings) {
+            if (tooLarge) {
+                return new Served.AskAgain(timings);
+            }
+            return new Served.Bytes(bytes, contentType, etagOf(bytes), cacheControl, false, timings, headers);
+        }
+    }
+
+    private Made made(ImageRecord record, ImageId id, TransformSpec spec, VariantPath path, String key,
+                      StageTimings timings) {
         StoredObject original = timings.time("fetch", () -> originals.get(id)).orElseThrow(
                 () -> new NotFound("image " + id + " has no stored original"));
         Limits limits = config.limitsFor(original.bytes());
+        // The engine traces its own probe span; Server-Timing gets the same stage here.
+        long probeStart = System.nanoTime();
         SourceInfo info = engine.probe(original.bytes(), limits);
+        timings.record("probe", (System.nanoTime() - probeStart) / 1e6);
         ImageFormat format = path.format().orElse(baseline(info));
         if (SuperResolution.applies(info, spec, limits)) {
             return superResolved(record, original.bytes(), info, spec, format, key, timings);
@@ -304,10 +410,10 @@ public final class ImageService {
         if (!out.finalOutput()) {
             // The fallback engine's rendering is served, never stored or cached as final: once libvips
             // works again, the next request renders the real variant.
-            return new Served.Bytes(out.bytes(), format.mediaType(), etagOf(out.bytes()), "public, max-age=60", false,
-                    timings, Map.of("X-Engine", "fallback"));
+            return new Made(out.bytes(), format.mediaType(), SHORT_CACHE, false, false, Map.of("X-Engine", "fallback"));
         }
-        return stored(record, key, out, format, timings, Map.of());
+        usage.rendered(record, key.substring(key.indexOf('/') + 1), out);
+        return store(key, out, format, timings, Map.of());
     }
 
     /** What {@code .auto} becomes at the origin: PNG keeps an original's alpha, JPEG for everything opaque. */
@@ -319,8 +425,8 @@ public final class ImageService {
      * An SR upscale is stored like any variant; its Lanczos stand-in (endpoint down or slow) is served
      * with a short cache life and not stored, so a later request tries SR again.
      */
-    private Served superResolved(ImageRecord record, byte[] original, SourceInfo info, TransformSpec spec, ImageFormat format, String key,
-                                 StageTimings timings) {
+    private Made superResolved(ImageRecord record, byte[] original, SourceInfo info, TransformSpec spec,
+                               ImageFormat format, String key, StageTimings timings) {
         SuperResolution.Result result = superResolution.render(original, info, spec, format,
                 config.limitsFor(original));
         timings.addAll(result.rendered().timings());
@@ -329,26 +435,44 @@ public final class ImageService {
             RequestTelemetry.current().srCall();
         }
         if (result.fallbackReason().isPresent()) {
-            byte[] bytes = result.rendered().bytes();
-            return new Served.Bytes(bytes, format.mediaType(), etagOf(bytes), "public, max-age=60", false, timings,
+            return new Made(result.rendered().bytes(), format.mediaType(), SHORT_CACHE, false, false,
                     Map.of("X-Upscale", "lanczos; fallback=\"" + result.fallbackReason().get().replace('"', '\'') + "\""));
         }
-        return stored(record, key, result.rendered(), format, timings, Map.of("X-Upscale", result.method()));
+        return store(key, result.rendered(), format, timings, Map.of("X-Upscale", result.method()));
     }
 
-    private Served stored(ImageRecord record, String key, Rendered out, ImageFormat format, StageTimings timings, Map<String, String> headers) {
+    /** Cache life of an answer that was not stored (a fallback, or a render the store refused). */
+    static final String SHORT_CACHE = "public, max-age=60";
+
+    /**
+     * Stores a render unless another writer stored the key first (then that object is what everyone
+     * gets). A failed write does not fail the answer: the render is served with a short cache life and
+     * {@code X-Variant-Stored: false}, unless it is too large to answer directly.
+     */
+    private Made store(String key, Rendered out, ImageFormat format, StageTimings timings, Map<String, String> headers) {
         String cacheControl = "public, max-age=" + config.variantMaxAge().toSeconds() + ", immutable";
-        timings.time("store", () -> {
-            variants.put(key, out.bytes(), format.mediaType(), cacheControl);
-            return null;
-        });
-        usage.rendered(record, key.substring(key.indexOf('/') + 1), out);
-        RequestTelemetry.current().variantGenerated();
-        if (out.bytes().length > config.maxResponseBytes()) {
-            return new Served.AskAgain(timings);
+        boolean tooLarge = out.bytes().length > config.maxResponseBytes();
+        boolean first;
+        try {
+            first = timings.time("store", () -> variants.putIfAbsent(key, out.bytes(), format.mediaType(), cacheControl));
+        } catch (UpstreamFailure e) {
+            if (tooLarge) {
+                throw e;
+            }
+            LOG.warn("variant {} rendered but not stored: {}", key, e.getMessage());
+            Map<String, String> h = new java.util.HashMap<>(headers);
+            h.put("X-Variant-Stored", "false");
+            return new Made(out.bytes(), format.mediaType(), SHORT_CACHE, true, false, h);
         }
-        return new Served.Bytes(out.bytes(), format.mediaType(), etagOf(out.bytes()), cacheControl, false, timings,
-                headers);
+        if (!first) {
+            // Another instance stored this key first: serve its object, so every viewer gets one ETag.
+            Optional<StoredObject> winner = timings.time("cache", () -> variants.get(key));
+            if (winner.isPresent()) {
+                StoredObject o = winner.get();
+                return new Made(o.bytes(), o.contentType(), o.cacheControl(), true, tooLarge, headers);
+            }
+        }
+        return new Made(out.bytes(), format.mediaType(), cacheControl, true, tooLarge, headers);
     }
 
     /** Serves the stored master (the blurred copy when moderation flagged the image). */
@@ -369,7 +493,7 @@ public final class ImageService {
 
     public ImageRecord metadata(String idText) {
         ImageId id = parseId(idText);
-        return records.get(id).filter(r -> r.status() != ImageStatus.DELETING)
+        return records.get(id).filter(r -> r.status().visible())
                 .orElseThrow(() -> new NotFound("no image with id " + id));
     }
 
@@ -380,7 +504,8 @@ public final class ImageService {
      */
     public void delete(String idText) {
         ImageId id = parseId(idText);
-        ImageRecord record = records.get(id).orElseThrow(() -> new NotFound("no image with id " + id));
+        ImageRecord record = records.get(id).filter(r -> r.status() != ImageStatus.STORING)
+                .orElseThrow(() -> new NotFound("no image with id " + id));
         if (record.status() != ImageStatus.DELETING
                 && !records.transition(id, record.status(), ImageStatus.DELETING)) {
             throw new Conflict("image " + id + " changed while it was being deleted; try again");
@@ -393,7 +518,7 @@ public final class ImageService {
 
     private ImageRecord servableRecord(ImageId id) {
         ImageRecord record = records.get(id).orElseThrow(() -> new NotFound("no image with id " + id));
-        if (record.status() == ImageStatus.DELETING) {
+        if (!record.status().visible()) {
             throw new NotFound("no image with id " + id);
         }
         if (!record.status().servable()) {

@@ -31,7 +31,14 @@ import io.imagescaler.handler.analytics.UsageReports;
 import io.imagescaler.handler.analytics.UsageSql;
 import io.imagescaler.handler.analytics.aws.AthenaUsageQueries;
 import io.imagescaler.handler.analytics.aws.FirehoseEventLog;
+import io.imagescaler.handler.storage.IdempotencyKeys;
+import io.imagescaler.handler.storage.ImageRecords;
+import io.imagescaler.handler.storage.Incoming;
+import io.imagescaler.handler.storage.Originals;
+import io.imagescaler.handler.storage.UploadSessions;
+import io.imagescaler.handler.storage.Variants;
 import io.imagescaler.handler.storage.aws.AwsClients;
+import io.imagescaler.handler.storage.aws.AwsFailures;
 import io.imagescaler.handler.storage.aws.DynamoIdempotencyKeys;
 import io.imagescaler.handler.storage.aws.DynamoImageRecords;
 import io.imagescaler.handler.storage.aws.DynamoUploadSessions;
@@ -113,24 +120,30 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
                         System.out::println, Clock.systemUTC(), engineName)) : Optional.empty());
         AwsClients clients = new AwsClients(config, xray.map(x -> List.of(x.sdkInterceptor())).orElse(List.of()));
         Clock clock = Clock.systemUTC();
-        Optional<Moderator> moderator = clients.rekognition().<Moderator>map(RekognitionModerator::new)
+        Optional<Moderator> moderator = clients.rekognition().<Moderator>map(r -> AwsFailures.guarded(Moderator.class,
+                        "the moderation service (Rekognition)", new RekognitionModerator(r)))
                 .map(m -> config.moderation().prefilterThreshold()
                         .map(threshold -> ScreenedModerator.around(m, threshold)).orElse(m));
         if (moderator.isEmpty()) {
             LOG.warn("moderation is OFF: uploads are stored without a moderation check");
         }
         CdnInvalidator cdn = clients.cloudFront()
-                .<CdnInvalidator>map(cf -> new CloudFrontInvalidator(cf, config.cdnDistributionId().orElseThrow()))
+                .<CdnInvalidator>map(cf -> AwsFailures.guarded(CdnInvalidator.class, "the CloudFront invalidation",
+                        new CloudFrontInvalidator(cf, config.cdnDistributionId().orElseThrow())))
                 .orElse(cacheWithoutDistribution);
-        var originals = new S3Originals(clients.s3(), clients.presigner(), config.originalsBucket());
-        var records = new DynamoImageRecords(clients.dynamo(), config.table());
+        var originals = AwsFailures.guarded(Originals.class, "the originals store (S3)",
+                new S3Originals(clients.s3(), clients.presigner(), config.originalsBucket()));
+        var records = AwsFailures.guarded(ImageRecords.class, "the image records (DynamoDB)",
+                new DynamoImageRecords(clients.dynamo(), config.table()));
         var moderation = new ModerationCheck(moderator, config.moderation().policy(), engine, clock);
         var usage = new Usage(usageEvents(analytics, clients), clock);
-        var idempotency = new IdempotentRequests(new DynamoIdempotencyKeys(clients.dynamo(), config.table(), clock),
-                clock);
+        var idempotency = new IdempotentRequests(AwsFailures.guarded(IdempotencyKeys.class,
+                "the idempotency keys (DynamoDB)", new DynamoIdempotencyKeys(clients.dynamo(), config.table(), clock)),
+                clock, config.resilience().idempotencyStale());
         ImageService service = new ImageService(config,
                 originals,
-                new S3Variants(clients.s3(), config.generatedBucket()),
+                AwsFailures.guarded(Variants.class, "the generated-variants store (S3)",
+                        new S3Variants(clients.s3(), config.generatedBucket())),
                 records,
                 engine,
                 new SuperResolution(upscaler(upscale, clients), engine, upscale.maxInputPixels()),
@@ -140,11 +153,14 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
                 usage,
                 clock);
         LargeUploads uploads = new LargeUploads(config,
-                new S3Incoming(clients.s3(), clients.presigner(), config.originalsBucket()),
-                new DynamoUploadSessions(clients.dynamo(), config.table(), clock),
+                AwsFailures.guarded(Incoming.class, "the upload store (S3)",
+                        new S3Incoming(clients.s3(), clients.presigner(), config.originalsBucket())),
+                AwsFailures.guarded(UploadSessions.class, "the upload sessions (DynamoDB)",
+                        new DynamoUploadSessions(clients.dynamo(), config.table(), clock)),
                 originals, records, engine, moderation, usage, idempotency,
                 new UploadNotifications(new Webhooks(config.webhooks(), clock),
-                        clients.ses().<Mailer>map(ses -> new SesMailer(ses, config.mailFrom().orElseThrow()))
+                        clients.ses().<Mailer>map(ses -> AwsFailures.guarded(Mailer.class, "the mail service (SES)",
+                                        new SesMailer(ses, config.mailFrom().orElseThrow())))
                                 .or(() -> mailerWithoutSes)),
                 clock);
         Optional<UsageQueries> queries = analytics.athena().<UsageQueries>map(a -> new AthenaUsageQueries(
@@ -176,16 +192,18 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
 
     private static Optional<Upscaler> upscaler(UpscaleConfig upscale, AwsClients clients) {
         if (upscale.endpointName().isPresent()) {
-            return Optional.of(new SageMakerUpscaler(clients.sageMakerRuntime(upscale.timeout()),
-                    upscale.endpointName().get(), upscale.scales()));
+            return Optional.of(AwsFailures.guarded(Upscaler.class, "the super-resolution endpoint (SageMaker)",
+                    new SageMakerUpscaler(clients.sageMakerRuntime(upscale.timeout()),
+                            upscale.endpointName().get(), upscale.scales())));
         }
         return upscale.endpointUrl().map(url -> new HttpUpscaler(url, upscale.scales(), upscale.timeout()));
     }
 
     private static Guard guard(AuthConfig auth, AwsClients clients) {
         Optional<OriginSecretSource> secrets = auth.originSecretArn()
-                .<OriginSecretSource>map(arn -> new SecretsManagerOriginSecrets(clients.secretsManager(), arn,
-                        Duration.ofMinutes(1), Clock.systemUTC()))
+                .<OriginSecretSource>map(arn -> AwsFailures.guarded(OriginSecretSource.class,
+                        "the origin secret (Secrets Manager)", new SecretsManagerOriginSecrets(clients.secretsManager(),
+                                arn, Duration.ofMinutes(1), Clock.systemUTC())))
                 .or(() -> auth.originSecrets().map(s -> () -> s));
         if (secrets.isEmpty()) {
             LOG.warn("no origin secret configured: requests are NOT checked for X-Origin-Verify");

@@ -14,8 +14,19 @@ public interface IdempotencyKeys {
     record Entry(String requestHash, Optional<ImageId> imageId) {
     }
 
-    /** Records the key for this request if it is unused (or expired); false if it is taken. */
-    boolean claim(String key, String requestHash, Instant expiresAt);
+    /**
+     * Records the key for this request if it is unused, expired, or claimed by a first request that never
+     * finished and went stale (it died: a crash, a timeout); false if it is taken.
+     *
+     * @param staleAt when this claim, unless completed by then, may be taken over by a retry
+     */
+    boolean claim(String key, String requestHash, Instant expiresAt, Instant staleAt);
+
+    /**
+     * Takes over a key whose first request bound image {@code unfinished} but never finished it (that
+     * request died), once its claim is stale; false if it is not stale, or anything else changed.
+     */
+    boolean reclaim(String key, String requestHash, Instant expiresAt, Instant staleAt, ImageId unfinished);
 
     /** The live entry of the key; expired entries are absent. */
     Optional<Entry> get(String key);

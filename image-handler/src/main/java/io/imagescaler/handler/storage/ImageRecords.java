@@ -47,7 +47,7 @@ public interface ImageRecords {
     }
 
     /**
-     * Every image still UPLOADING or PROCESSING, expired provisional records included (the sweeper's
+     * Every image still STORING, UPLOADING or PROCESSING, expired provisional records included (the sweeper's
      * work list). Reads the whole table: it runs a few times an hour, off the request path.
      */
     List<Unfinished> unfinished();

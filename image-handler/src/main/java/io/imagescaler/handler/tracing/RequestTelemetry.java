@@ -87,6 +87,14 @@ public final class RequestTelemetry {
     }
 
     /** Which use case the request is (the metrics' {@code Operation} dimension): variant, original, upload ... */
+    /**
+     * How long this request has run; empty outside a request. The SDK clients' deadline check reads it
+     * (AWS calls stop being started once a request has used its time budget).
+     */
+    public Optional<java.time.Duration> elapsed() {
+        return attached ? Optional.of(java.time.Duration.ofNanos(System.nanoTime() - startNanos)) : Optional.empty();
+    }
+
     public void operation(String name) {
         if (attached) operation = name;
     }

@@ -347,8 +347,11 @@ public final class LargeUploads {
         }
     }
 
-    /** What one sweep did. */
-    public record Swept(int processed, int failed, int waiting) {
+    /** What one sweep did; {@code undone}: provisional records (and their objects) removed. */
+    public record Swept(int processed, int failed, int waiting, int undone) {
+        public Swept(int processed, int failed, int waiting) {
+            this(processed, failed, waiting, 0);
+        }
     }
 
     /**
@@ -361,8 +364,13 @@ public final class LargeUploads {
      *   <li>PROCESSING, no object: FAILED (the object was lost).</li>
      *   <li>UPLOADING past its expiry with a completed object (completion died between S3 and the
      *       record): moved to PROCESSING and processed.</li>
-     *   <li>UPLOADING past its expiry, no object: FAILED as abandoned (the bucket's lifecycle rule
-     *       discards the parts of the multipart upload; the record would otherwise wait for the TTL).</li>
+     *   <li>UPLOADING past its expiry, no object: undone as abandoned: the record goes (the bucket's
+     *       lifecycle rule discards the parts of the multipart upload), so no FAILED record is left for
+     *       an upload nobody finished.</li>
+     *   <li>STORING (a synchronous upload's provisional record) past its expiry: the upload died
+     *       between reserving its id and finishing its record (the client never got a 201). Its objects
+     *       ({@code originals/}, {@code quarantine/}) and the record are deleted; the client's retry with
+     *       its {@code Idempotency-Key} makes the image again.</li>
      * </ul>
      */
     public Swept sweep() {
@@ -370,8 +378,22 @@ public final class LargeUploads {
         int processed = 0;
         int failed = 0;
         int waiting = 0;
+        int undone = 0;
         for (ImageRecords.Unfinished u : records.unfinished()) {
             try {
+                if (u.status() == ImageStatus.STORING) {
+                    Instant expiry = u.expiresAt().orElse(u.createdAt());
+                    if (expiry.plus(config.sweepAfter()).isAfter(now)) {
+                        waiting++;
+                    } else {
+                        originals.delete(u.id());
+                        records.delete(u.id());
+                        LOG.info("sweeper: {} was still STORING at {}: its upload died; its objects and record "
+                                + "are deleted", u.id(), expiry);
+                        undone++;
+                    }
+                    continue;
+                }
                 Optional<Incoming.Uploaded> object = incoming.uploaded(u.id());
                 if (u.status() == ImageStatus.PROCESSING) {
                     Instant since = object.map(Incoming.Uploaded::completedAt).orElse(u.createdAt());
@@ -393,10 +415,13 @@ public final class LargeUploads {
                         LOG.info("sweeper: {} was completed in S3 but not in its record; processing it", u.id());
                         process(u.id());
                         processed++;
-                    } else if (object.isEmpty() && records.finish(u.id(), ImageStatus.UPLOADING, ImageStatus.FAILED,
-                            null, "abandoned: the upload was not completed before " + expiry)) {
-                        LOG.info("sweeper: {} abandoned, FAILED", u.id());
-                        failed++;
+                    } else if (object.isEmpty() && records.transition(u.id(), ImageStatus.UPLOADING,
+                            ImageStatus.DELETING)) {
+                        // DELETING first: a completion racing the sweep now fails instead of reviving it
+                        incoming.delete(u.id());
+                        records.delete(u.id());
+                        LOG.info("sweeper: {} abandoned (not completed before {}): record removed", u.id(), expiry);
+                        undone++;
                     }
                 }
             } catch (RuntimeException e) {
@@ -404,8 +429,9 @@ public final class LargeUploads {
                 LOG.warn("sweeper: {} not swept", u.id(), e);
             }
         }
-        LOG.info("sweep: {} processed, {} failed, {} still within their time", processed, failed, waiting);
-        return new Swept(processed, failed, waiting);
+        LOG.info("sweep: {} processed, {} failed, {} undone, {} still within their time", processed, failed, undone,
+                waiting);
+        return new Swept(processed, failed, waiting, undone);
     }
 
     /** @return false when the image was no longer PROCESSING (another delivery finished it) */

@@ -94,13 +94,34 @@ public final class WebAcls {
         return decide("regional", regional, request);
     }
 
-    private static WafDecision decide(String acl, WafEvaluator evaluator, WafRequest request) {
+    private final java.util.concurrent.atomic.AtomicLong blocked = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong unlogged = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong lastLogNanos = new java.util.concurrent.atomic.AtomicLong(
+            System.nanoTime() - LOG_EVERY_NANOS);
+    /** At most one log line per second for blocks (a flood must not become a flood of log). */
+    private static final long LOG_EVERY_NANOS = 1_000_000_000L;
+
+    /** Requests either ACL blocked since start (WAF's BlockedRequests metric). */
+    public long blocked() {
+        return blocked.get();
+    }
+
+    private WafDecision decide(String acl, WafEvaluator evaluator, WafRequest request) {
         WafDecision d = evaluator.evaluate(request);
         if (d.blocked()) {
-            LOG.info("WAF {} ACL blocked {} {} from {}: {}", acl, request.method(), request.uriPath(), request.clientIp(),
-                    d.describe());
+            blocked.incrementAndGet();
+            long since = unlogged.incrementAndGet();
+            long last = lastLogNanos.get();
+            long now = System.nanoTime();
+            // Sampled as WAF's own sampled requests are: one line a second names one block and how many
+            // were not logged since the previous line.
+            if (now - last >= LOG_EVERY_NANOS && lastLogNanos.compareAndSet(last, now)) {
+                unlogged.addAndGet(-since);
+                LOG.info("WAF {} ACL blocked {} {} from {}: {} ({} blocks since the last line, {} in all)", acl,
+                        request.method(), request.uriPath(), request.clientIp(), d.describe(), since, blocked.get());
+            }
         } else if (!d.countedRules().isEmpty()) {
-            LOG.info("WAF {} ACL counted {} {} from {}: {}", acl, request.method(), request.uriPath(),
+            LOG.debug("WAF {} ACL counted {} {} from {}: {}", acl, request.method(), request.uriPath(),
                     request.clientIp(), d.countedRules());
         }
         return d;

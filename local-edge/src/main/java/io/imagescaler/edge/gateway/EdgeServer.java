@@ -43,6 +43,7 @@ public final class EdgeServer implements AutoCloseable {
     private final Map<String, String> originHeaders;
     private final Behaviours behaviours;
     private final Optional<TraceCollector> traces;
+    private final long maxBodyBytes;
 
     /**
      * What CloudFront (and the WAF in front of it and of API Gateway) does to a request before the origin sees it.
@@ -51,7 +52,11 @@ public final class EdgeServer implements AutoCloseable {
      * @param webAcls    the CloudFront and regional WAF web ACLs
      * @param variantRequest the CloudFront Function of the variant behaviour ({@code .auto}, percent-decoding)
      */
-    public record Behaviours(ViewerSignatures signatures, WebAcls webAcls, VariantRequestFunction variantRequest) {
+    public record Behaviours(ViewerSignatures signatures, WebAcls webAcls, VariantRequestFunction variantRequest,
+                             java.util.List<String> corsOrigins) {
+        public Behaviours(ViewerSignatures signatures, WebAcls webAcls, VariantRequestFunction variantRequest) {
+            this(signatures, webAcls, variantRequest, java.util.List.of());
+        }
     }
 
     /**
@@ -60,6 +65,17 @@ public final class EdgeServer implements AutoCloseable {
      */
     private static final Pattern VARIANT_BEHAVIOUR = Pattern.compile("^/v1/images/.+/.+$");
     private static final Pattern EARLIER_BEHAVIOURS = Pattern.compile("^/v1/images/.+/(original|metadata)$");
+
+    /** What a browser's preflight may ask for: the API's methods and the headers its clients send. */
+    static final String CORS_METHODS = "GET, HEAD, POST, DELETE, OPTIONS";
+    static final String CORS_HEADERS = "Authorization, Content-Type, Idempotency-Key";
+    /** A viewer that sends its body slower than this is cut off (Jetty's minimum request data rate). */
+    static final long MIN_BODY_BYTES_PER_SECOND = 16 * 1024;
+
+    /** API Gateway's answer to a body above its limit. */
+    private static final ProxyEvents.EdgeResponse TOO_LARGE = new ProxyEvents.EdgeResponse(413,
+            Map.of("Content-Type", "application/json", "Connection", "close"),
+            "{\"message\":\"Request Too Long\"}".getBytes(StandardCharsets.UTF_8));
 
     /** WAF's default block on a CloudFront distribution: 403 and CloudFront's error page. */
     private static final ProxyEvents.EdgeResponse CLOUDFRONT_WAF_BLOCK = new ProxyEvents.EdgeResponse(403,
@@ -92,10 +108,15 @@ public final class EdgeServer implements AutoCloseable {
         this.generated = generated;
         this.originHeaders = Map.copyOf(originHeaders);
         this.behaviours = behaviours;
+        this.maxBodyBytes = maxBodyBytes;
         this.app = Javalin.create(config -> {
             config.jetty.host = "127.0.0.1";
             config.jetty.port = port;
             config.http.maxRequestSize = maxBodyBytes;
+            // Slow clients cannot hold the edge: one virtual thread per request (no pool to exhaust), and a
+            // body that trickles in below the minimum rate is cut off.
+            config.concurrency.useVirtualThreads = true;
+            config.jetty.modifyHttpConfiguration(http -> http.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND));
             config.startup.showJavalinBanner = false;
             // Registered before the catch-all, so it wins: the API's own description (samples/README.md).
             config.routes.addHttpHandler(HandlerType.GET, ApiDocument.PATH, ApiDocument::serve);
@@ -148,17 +169,60 @@ public final class EdgeServer implements AutoCloseable {
     }
 
     private void serve(Context ctx, Optional<EdgeTrace> trace) throws Exception {
+        // A declared body above the limit is refused before a byte of it is read, as API Gateway does.
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > maxBodyBytes) {
+            write(ctx, TOO_LARGE, false);
+            return;
+        }
         String method = ctx.method().name();
+        boolean head = method.equals("HEAD");
+        String path = ctx.path();
+        Map<String, String> viewerHeaders = new LinkedHashMap<>(ctx.headerMap());
+        String origin = header(viewerHeaders, "Origin");
+        if (method.equals("OPTIONS") && origin != null && header(viewerHeaders, "Access-Control-Request-Method") != null) {
+            write(ctx, preflight(origin), false);
+            return;
+        }
+        serveRequest(ctx, trace, head);
+        if (origin != null && corsAllows(origin)) {
+            ctx.header("Access-Control-Allow-Origin", origin);
+            ctx.header("Vary", "Origin");
+        }
+    }
+
+    /** API Gateway's CORS answer: the configured origins may call the API from a browser. */
+    private ProxyEvents.EdgeResponse preflight(String origin) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Vary", "Origin");
+        if (corsAllows(origin)) {
+            h.put("Access-Control-Allow-Origin", origin);
+            h.put("Access-Control-Allow-Methods", CORS_METHODS);
+            h.put("Access-Control-Allow-Headers", CORS_HEADERS);
+            h.put("Access-Control-Max-Age", "600");
+        }
+        return new ProxyEvents.EdgeResponse(204, h, new byte[0]);
+    }
+
+    private boolean corsAllows(String origin) {
+        return behaviours.corsOrigins().stream().anyMatch(allowed -> allowed.equals("*")
+                || origin.matches(io.imagescaler.edge.storage.UploadCors.regexOf(allowed)));
+    }
+
+    private void serveRequest(Context ctx, Optional<EdgeTrace> trace, boolean head) throws Exception {
+        // HEAD is checked and looked up as GET (CloudFront caches GET and HEAD alike) and reaches the
+        // handler as HEAD; the answer never carries a body.
+        String method = head ? "GET" : ctx.method().name();
         String path = ctx.path();
         String rawQuery = ctx.queryString() == null ? "" : ctx.queryString();
         String viewerIp = ctx.ip();
         Map<String, String> headers = new LinkedHashMap<>(ctx.headerMap());
-        byte[] body = ctx.bodyAsBytes();
+        byte[] body = head ? new byte[0] : ctx.bodyAsBytes();
 
         // 1. CloudFront's web ACL sees the request first, as the viewer sent it.
         if (behaviours.webAcls().viewer(new WafRequest(method, path, headers, rawQuery, body.length, viewerIp,
                 Instant.now())).blocked()) {
-            write(ctx, CLOUDFRONT_WAF_BLOCK);
+            write(ctx, CLOUDFRONT_WAF_BLOCK, head);
             return;
         }
         // 2. The signed-URL check, on the URL exactly as sent (the signature covers ".auto" and the query).
@@ -169,7 +233,7 @@ public final class EdgeServer implements AutoCloseable {
                 LOG.info("signature refused for {} {} from {}: {} ({})", method, path, viewerIp, verdict.outcome(),
                         verdict.reason());
                 write(ctx, new ProxyEvents.EdgeResponse(403, Map.of("Content-Type", "text/xml",
-                        "X-Cache", "Error from cloudfront"), verdict.errorXml().getBytes(StandardCharsets.UTF_8)));
+                        "X-Cache", "Error from cloudfront"), verdict.errorXml().getBytes(StandardCharsets.UTF_8)), head);
                 return;
             }
         }
@@ -187,7 +251,7 @@ public final class EdgeServer implements AutoCloseable {
             trace.ifPresent(t -> annotateVariant(t, key.get(), hit.isPresent()));
             if (hit.isPresent()) {
                 bucketHits.incrementAndGet();
-                write(ctx, notModified(hit.get(), headers.get("If-None-Match")));
+                write(ctx, notModified(hit.get(), headers.get("If-None-Match")), head);
                 return;
             }
         }
@@ -205,18 +269,18 @@ public final class EdgeServer implements AutoCloseable {
         // 6. The regional web ACL in front of API Gateway.
         if (behaviours.webAcls().origin(new WafRequest(method, originPath, headers, rawQuery, body.length, viewerIp,
                 Instant.now())).blocked()) {
-            write(ctx, API_GATEWAY_WAF_BLOCK);
+            write(ctx, API_GATEWAY_WAF_BLOCK, head);
             return;
         }
         Map<String, String> query = new LinkedHashMap<>();
         ctx.queryParamMap().forEach((k, v) -> query.put(k, v.isEmpty() ? "" : v.getFirst()));
-        var event = ProxyEvents.requestEvent(new ProxyEvents.EdgeRequest(method, originPath, query, headers, body,
+        var event = ProxyEvents.requestEvent(new ProxyEvents.EdgeRequest(ctx.method().name(), originPath, query, headers, body,
                 viewerIp));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         handlerInvocations.incrementAndGet();
         handler.handleRequest(new ByteArrayInputStream(event), out, new LocalLambdaContext(30_000));
         ProxyEvents.EdgeResponse response = ProxyEvents.response(out.toByteArray());
-        write(ctx, originPath.equals(path) ? response : askAgainAtViewerPath(response, originPath, path));
+        write(ctx, originPath.equals(path) ? response : askAgainAtViewerPath(response, originPath, path), head);
     }
 
     /**
@@ -268,10 +332,15 @@ public final class EdgeServer implements AutoCloseable {
         return r;
     }
 
-    private static void write(Context ctx, ProxyEvents.EdgeResponse r) {
+    private static void write(Context ctx, ProxyEvents.EdgeResponse r, boolean head) {
         ctx.status(r.status());
         r.headers().forEach(ctx::header);
-        if (r.body().length > 0) {
+        if (head) {
+            // the handler's HEAD answer names the GET's length; a bucket hit still has its body here
+            if (r.headers().keySet().stream().noneMatch(k -> k.equalsIgnoreCase("Content-Length"))) {
+                ctx.header("Content-Length", Integer.toString(r.body().length));
+            }
+        } else if (r.body().length > 0) {
             ctx.result(r.body());
         }
     }

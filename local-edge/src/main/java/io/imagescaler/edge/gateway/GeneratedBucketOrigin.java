@@ -44,7 +44,12 @@ public final class GeneratedBucketOrigin {
         }
     }
 
-    /** The stored variant as a response, or empty on 403/404 (the origin group's failover statuses). */
+    /**
+     * The stored variant as a response, or empty on 403/404 (the origin group's failover statuses) and
+     * when the bucket cannot be reached at all (CloudFront fails over on connection failures and
+     * timeouts too); then the handler answers, 503 if it cannot reach S3 either. Another S3 error is
+     * answered as CloudFront answers an origin error: 502.
+     */
     public Optional<ProxyEvents.EdgeResponse> fetch(String key) {
         try {
             var got = s3.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toBytes());
@@ -61,7 +66,11 @@ public final class GeneratedBucketOrigin {
             if (e.statusCode() == 403 || e.statusCode() == 404) {
                 return Optional.empty();
             }
-            throw e;
+            return Optional.of(new ProxyEvents.EdgeResponse(502, Map.of("Content-Type", "text/html",
+                    "X-Cache", "Error from cloudfront"), ("<HTML><BODY><H1>502 ERROR</H1>The origin answered "
+                    + e.statusCode() + ".</BODY></HTML>").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+            return Optional.empty();
         }
     }
 }

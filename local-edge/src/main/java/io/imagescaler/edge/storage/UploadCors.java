@@ -35,7 +35,7 @@ public record UploadCors(List<String> allowedOrigins) {
         return new CrossOriginResourceSharing(origins, METHODS, HEADERS, EXPOSED, "false");
     }
 
-    static String regexOf(String origin) {
+    public static String regexOf(String origin) {
         return Arrays.stream(origin.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*"));
     }
 }

@@ -1,7 +1,6 @@
 package io.imagescaler.handler.cdn.aws;
 
 import io.imagescaler.handler.cdn.CdnInvalidator;
-import io.imagescaler.handler.error.ImageScalerException.UpstreamFailure;
 import io.imagescaler.spec.ImageId;
 import java.util.UUID;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -27,8 +26,8 @@ public final class CloudFrontInvalidator implements CdnInvalidator {
                             .paths(p -> p.quantity(1).items(CdnInvalidator.pathsOf(id)))))
                     .invalidation().id();
         } catch (SdkException e) {
-            throw new UpstreamFailure("the CloudFront invalidation failed; the variants are purged, retry to "
-                    + "invalidate the cache", e);
+            throw io.imagescaler.handler.storage.aws.AwsFailures.upstream(
+                    "the CloudFront invalidation (the variants are purged; retry to invalidate the cache)", e);
         }
     }
 }

@@ -28,8 +28,11 @@ public final class DistributionIdParameter {
         String id;
         try (SsmClient ssm = SsmClient.builder().httpClient(UrlConnectionHttpClient.create())
                 .region(Region.of(env.apply("AWS_REGION")))
-                .credentialsProvider(EnvironmentVariableCredentialsProvider.create()).build()) {
-            id = ssm.getParameter(b -> b.name(parameter)).parameter().value();
+                .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
+                .overrideConfiguration(io.imagescaler.handler.storage.aws.AwsClients.bounded(java.util.List.of()).build())
+                .build()) {
+            id = io.imagescaler.handler.storage.aws.AwsFailures.call("the distribution id parameter (SSM)",
+                    () -> ssm.getParameter(b -> b.name(parameter)).parameter().value());
         }
         return key -> key.equals("CLOUDFRONT_DISTRIBUTION_ID") ? id : env.apply(key);
     }

@@ -1,6 +1,5 @@
 package io.imagescaler.handler.moderation.aws;
 
-import io.imagescaler.handler.error.ImageScalerException.UpstreamFailure;
 import io.imagescaler.handler.moderation.Detected;
 import io.imagescaler.handler.moderation.ModerationLabel;
 import io.imagescaler.handler.moderation.Moderator;
@@ -25,7 +24,7 @@ public final class RekognitionModerator implements Moderator {
                     .image(i -> i.bytes(SdkBytes.fromByteArray(image)))
                     .minConfidence((float) minConfidence));
         } catch (SdkException e) {
-            throw new UpstreamFailure("the moderation service failed; nothing was kept, try again", e);
+            throw io.imagescaler.handler.storage.aws.AwsFailures.upstream("the moderation service (Rekognition)", e);
         }
         return new Detected(response.moderationLabels().stream()
                 .map(l -> new ModerationLabel(l.name(), l.parentName(), l.confidence()))

@@ -26,8 +26,11 @@ public final class WebhookSecretSource {
         String secret;
         try (SecretsManagerClient sm = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create())
                 .region(Region.of(env.apply("AWS_REGION")))
-                .credentialsProvider(EnvironmentVariableCredentialsProvider.create()).build()) {
-            secret = sm.getSecretValue(b -> b.secretId(arn)).secretString();
+                .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
+                .overrideConfiguration(io.imagescaler.handler.storage.aws.AwsClients.bounded(java.util.List.of()).build())
+                .build()) {
+            secret = io.imagescaler.handler.storage.aws.AwsFailures.call("the webhook secret (Secrets Manager)",
+                    () -> sm.getSecretValue(b -> b.secretId(arn)).secretString());
         }
         return key -> key.equals("WEBHOOK_SECRET") ? secret : env.apply(key);
     }

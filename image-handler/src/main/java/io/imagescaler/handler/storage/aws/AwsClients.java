@@ -8,7 +8,13 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import io.imagescaler.handler.tracing.RequestTelemetry;
+import java.util.ArrayList;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -27,6 +33,13 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * Builds the SDK v2 clients from the configuration. Credentials and region are always explicit: static
  * keys against the local servers, the Lambda's environment credentials on AWS. The SDK's default chains
  * are never used, so nothing ever asks the EC2 metadata address.
+ *
+ * <p>Every client shares one time budget, so a failing dependency answers 503 well inside API Gateway's
+ * 29 s: each attempt is cut at {@link #ATTEMPT_TIMEOUT}, a call (all its attempts, at most
+ * {@link #MAX_ATTEMPTS}, with the SDK's standard jittered backoff) at {@link #CALL_TIMEOUT} (DynamoDB 2 s /
+ * 5 s, S3 8 s / 12 s), and no call is started once it could end after the request's
+ * {@link #REQUEST_DEADLINE}. Long server-side copies of large uploads override these per request. Work outside a request
+ * (background counters, the sweeper, priming) has only the per-call bounds.
  */
 public final class AwsClients implements AutoCloseable {
     private final S3Client s3;
@@ -49,9 +62,21 @@ public final class AwsClients implements AutoCloseable {
     }
 
     /** @param interceptors added to every client (the tracing adapter's SDK subsegments) */
+    /** One attempt of one SDK call (DynamoDB's are shorter, S3's longer: they carry whole images). */
+    public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(4);
+    /** One SDK call, retries and backoff included. */
+    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(8);
+    static final Duration DYNAMO_ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration DYNAMO_CALL_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration S3_ATTEMPT_TIMEOUT = Duration.ofSeconds(8);
+    static final Duration S3_CALL_TIMEOUT = Duration.ofSeconds(12);
+    /** Attempts per call (the SDK's standard strategy retries throttling, 5xx and I/O errors). */
+    public static final int MAX_ATTEMPTS = 3;
+    /** No SDK call may still run this long after its request began (API Gateway gives up at 29 s). */
+    public static final Duration REQUEST_DEADLINE = Duration.ofSeconds(25);
+
     public AwsClients(HandlerConfig config, List<ExecutionInterceptor> interceptors) {
-        ClientOverrideConfiguration calls = ClientOverrideConfiguration.builder()
-                .executionInterceptors(interceptors).build();
+        ClientOverrideConfiguration calls = bounded(interceptors, ATTEMPT_TIMEOUT, CALL_TIMEOUT).build();
         this.calls = calls;
         Region region = Region.of(config.region());
         AwsCredentialsProvider credentials = config.endpoints()
@@ -67,11 +92,13 @@ public final class AwsClients implements AutoCloseable {
                 .pathStyleAccessEnabled(config.endpoints().isPresent())
                 .build();
         var s3Builder = S3Client.builder().httpClient(http).region(region).credentialsProvider(credentials)
-                .serviceConfiguration(s3Config).overrideConfiguration(calls);
+                .serviceConfiguration(s3Config)
+                .overrideConfiguration(bounded(interceptors, S3_ATTEMPT_TIMEOUT, S3_CALL_TIMEOUT).build());
         var presignBuilder = S3Presigner.builder().region(region).credentialsProvider(credentials)
                 .serviceConfiguration(s3Config);
         var dynamoBuilder = DynamoDbClient.builder().httpClient(http).region(region)
-                .credentialsProvider(credentials).overrideConfiguration(calls);
+                .credentialsProvider(credentials)
+                .overrideConfiguration(bounded(interceptors, DYNAMO_ATTEMPT_TIMEOUT, DYNAMO_CALL_TIMEOUT).build());
         config.endpoints().ifPresent(l -> {
             s3Builder.endpointOverride(l.s3());
             presignBuilder.endpointOverride(l.s3());
@@ -96,6 +123,41 @@ public final class AwsClients implements AutoCloseable {
                 ? Optional.of(SesV2Client.builder().httpClient(http).region(region).credentialsProvider(credentials)
                         .overrideConfiguration(calls).build())
                 : Optional.empty();
+    }
+
+    /**
+     * The bounds every client shares: per-attempt and per-call timeouts, a bounded standard retry
+     * strategy, and the request deadline check, after the given interceptors (tracing).
+     */
+    public static ClientOverrideConfiguration.Builder bounded(List<ExecutionInterceptor> interceptors) {
+        return bounded(interceptors, ATTEMPT_TIMEOUT, CALL_TIMEOUT);
+    }
+
+    static ClientOverrideConfiguration.Builder bounded(List<ExecutionInterceptor> interceptors, Duration attempt,
+                                                       Duration call) {
+        List<ExecutionInterceptor> all = new ArrayList<>(interceptors);
+        all.add(new RequestDeadline(REQUEST_DEADLINE, call));
+        return ClientOverrideConfiguration.builder()
+                .executionInterceptors(all)
+                .apiCallAttemptTimeout(attempt)
+                .apiCallTimeout(call)
+                .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build());
+    }
+
+    /**
+     * Refuses to start an SDK call that could outlive the request's deadline: the request answers 503 now
+     * instead of API Gateway answering 504 later. Outside a request nothing is refused.
+     */
+    record RequestDeadline(Duration deadline, Duration callTimeout) implements ExecutionInterceptor {
+        @Override
+        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+            RequestTelemetry.current().elapsed().ifPresent(elapsed -> {
+                if (elapsed.plus(callTimeout).compareTo(deadline) > 0) {
+                    throw SdkClientException.create("the request has run " + elapsed.toMillis() + " ms; a "
+                            + "call now could end after its " + deadline.toSeconds() + " s deadline");
+                }
+            });
+        }
     }
 
     private static RekognitionClient rekognition(HandlerConfig config, Region region,
@@ -125,7 +187,11 @@ public final class AwsClients implements AutoCloseable {
             sageMakerRuntime = SageMakerRuntimeClient.builder().region(region).credentialsProvider(credentials)
                     .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(2))
                             .socketTimeout(timeout).build())
-                    .overrideConfiguration(calls)
+                    // one attempt: a slow endpoint gets the Lanczos fallback rather than a second wait
+                    .overrideConfiguration(calls.toBuilder().apiCallAttemptTimeout(timeout)
+                            .apiCallTimeout(timeout.plusSeconds(1))
+                            .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(1).build())
+                            .build())
                     .build();
         }
         return sageMakerRuntime;

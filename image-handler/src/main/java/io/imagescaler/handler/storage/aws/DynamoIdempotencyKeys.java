@@ -17,6 +17,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  */
 public final class DynamoIdempotencyKeys implements IdempotencyKeys {
     static final String PREFIX = "idem#";
+    /** Epoch seconds after which an uncompleted claim belongs to a dead request. */
+    static final String STALE_AT = "staleAt";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -29,14 +31,34 @@ public final class DynamoIdempotencyKeys implements IdempotencyKeys {
     }
 
     @Override
-    public boolean claim(String key, String requestHash, Instant expiresAt) {
+    public boolean claim(String key, String requestHash, Instant expiresAt, Instant staleAt) {
         try {
             dynamo.putItem(b -> b.tableName(table)
                     .item(Map.of(DynamoImageRecords.PK, s(PREFIX + key), "kind", s("idempotency"),
-                            "requestHash", s(requestHash), DynamoImageRecords.TTL, n(expiresAt.getEpochSecond())))
-                    .conditionExpression("attribute_not_exists(#pk) OR #ttl < :now")
-                    .expressionAttributeNames(Map.of("#pk", DynamoImageRecords.PK, "#ttl", DynamoImageRecords.TTL))
+                            "requestHash", s(requestHash), DynamoImageRecords.TTL, n(expiresAt.getEpochSecond()),
+                            STALE_AT, n(staleAt.getEpochSecond())))
+                    .conditionExpression("attribute_not_exists(#pk) OR #ttl < :now"
+                            + " OR (attribute_not_exists(imageId) AND #stale < :now)")
+                    .expressionAttributeNames(Map.of("#pk", DynamoImageRecords.PK, "#ttl", DynamoImageRecords.TTL,
+                            "#stale", STALE_AT))
                     .expressionAttributeValues(Map.of(":now", n(clock.instant().getEpochSecond()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean reclaim(String key, String requestHash, Instant expiresAt, Instant staleAt, ImageId unfinished) {
+        try {
+            dynamo.putItem(b -> b.tableName(table)
+                    .item(Map.of(DynamoImageRecords.PK, s(PREFIX + key), "kind", s("idempotency"),
+                            "requestHash", s(requestHash), DynamoImageRecords.TTL, n(expiresAt.getEpochSecond()),
+                            STALE_AT, n(staleAt.getEpochSecond())))
+                    .conditionExpression("imageId = :dead AND requestHash = :hash AND #stale < :now")
+                    .expressionAttributeNames(Map.of("#stale", STALE_AT))
+                    .expressionAttributeValues(Map.of(":dead", s(unfinished.value()), ":hash", s(requestHash),
+                            ":now", n(clock.instant().getEpochSecond()))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;

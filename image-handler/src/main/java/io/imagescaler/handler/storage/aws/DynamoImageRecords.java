@@ -86,7 +86,7 @@ public final class DynamoImageRecords implements ImageRecords {
 
     @Override
     public boolean transition(ImageId id, ImageStatus expected, ImageStatus next) {
-        String update = expected == ImageStatus.UPLOADING && next != ImageStatus.UPLOADING
+        String update = (expected == ImageStatus.UPLOADING || expected == ImageStatus.STORING) && next != expected
                 ? "SET #status = :next REMOVE #ttl" : "SET #status = :next";
         Map<String, String> names = new HashMap<>(Map.of("#status", "status", "#pk", PK));
         if (update.contains("#ttl")) names.put("#ttl", TTL);
@@ -186,10 +186,10 @@ public final class DynamoImageRecords implements ImageRecords {
         // A scan with a filter: the table holds few unfinished images at any time, and the sweeper
         // runs every few minutes off the request path. A sparse index would make this a query.
         var pages = dynamo.scanPaginator(b -> b.tableName(table)
-                .filterExpression("#kind = :image AND #status IN (:uploading, :processing)")
+                .filterExpression("#kind = :image AND #status IN (:storing, :uploading, :processing)")
                 .projectionExpression("#pk, #status, createdAt, #ttl")
                 .expressionAttributeNames(Map.of("#kind", "kind", "#status", "status", "#pk", PK, "#ttl", TTL))
-                .expressionAttributeValues(Map.of(":image", s("image"),
+                .expressionAttributeValues(Map.of(":image", s("image"), ":storing", s(ImageStatus.STORING.name()),
                         ":uploading", s(ImageStatus.UPLOADING.name()), ":processing", s(ImageStatus.PROCESSING.name()))));
         List<Unfinished> out = new java.util.ArrayList<>();
         for (var item : pages.items()) {

@@ -29,6 +29,16 @@ public final class S3Incoming implements Incoming {
     static final long MAX_SINGLE_COPY_BYTES = 5L * 1024 * 1024 * 1024;
     /** Part size of a multipart copy: 10,000 parts of 512 MiB cover S3's 5 TiB object limit. */
     static final long COPY_PART_BYTES = 512L * 1024 * 1024;
+    /**
+     * Server-side copies and the processing stream of a large upload run in the processing function
+     * (15-min timeout), not in an API request: they get minutes, not the request budget of AwsClients.
+     */
+    private static final Duration LONG_CALL = Duration.ofMinutes(10);
+    private static final java.util.function.Consumer<software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration.Builder>
+            LONG = o -> o.apiCallTimeout(LONG_CALL).apiCallAttemptTimeout(LONG_CALL);
+    /** Completing a multipart upload is in the request path, but S3 may take several seconds for many parts. */
+    private static final java.util.function.Consumer<software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration.Builder>
+            COMPLETE = o -> o.apiCallTimeout(Duration.ofSeconds(20)).apiCallAttemptTimeout(Duration.ofSeconds(20));
 
     private final S3Client s3;
     private final S3Presigner presigner;
@@ -73,7 +83,7 @@ public final class S3Incoming implements Incoming {
                 .map(p -> CompletedPart.builder().partNumber(p.number()).eTag(p.etag()).build()).toList();
         try {
             s3.completeMultipartUpload(b -> b.bucket(bucket).key(INCOMING + id.value()).uploadId(uploadId)
-                    .multipartUpload(m -> m.parts(completed)));
+                    .multipartUpload(m -> m.parts(completed)).overrideConfiguration(COMPLETE));
         } catch (S3Exception e) {
             if (e.statusCode() == 400 || e.statusCode() == 404) {
                 String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
@@ -100,7 +110,7 @@ public final class S3Incoming implements Incoming {
 
     @Override
     public InputStream open(ImageId id) {
-        return s3.getObject(b -> b.bucket(bucket).key(INCOMING + id.value()));
+        return s3.getObject(b -> b.bucket(bucket).key(INCOMING + id.value()).overrideConfiguration(LONG));
     }
 
     @Override
@@ -111,7 +121,8 @@ public final class S3Incoming implements Incoming {
         long size = s3.headObject(b -> b.bucket(bucket).key(source)).contentLength();
         if (size <= maxSingleCopyBytes) {
             s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(source).destinationBucket(bucket)
-                    .destinationKey(target).metadataDirective(MetadataDirective.REPLACE).contentType(contentType));
+                    .destinationKey(target).metadataDirective(MetadataDirective.REPLACE).contentType(contentType)
+                    .overrideConfiguration(LONG));
             return;
         }
         String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(target).contentType(contentType))
@@ -122,11 +133,12 @@ public final class S3Incoming implements Incoming {
                 int number = parts.size() + 1;
                 String range = "bytes=" + from + "-" + (Math.min(size, from + copyPartBytes) - 1);
                 var copied = s3.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey(source).copySourceRange(range)
-                        .destinationBucket(bucket).destinationKey(target).uploadId(uploadId).partNumber(number));
+                        .destinationBucket(bucket).destinationKey(target).uploadId(uploadId).partNumber(number)
+                        .overrideConfiguration(LONG));
                 parts.add(CompletedPart.builder().partNumber(number).eTag(copied.copyPartResult().eTag()).build());
             }
             s3.completeMultipartUpload(b -> b.bucket(bucket).key(target).uploadId(uploadId)
-                    .multipartUpload(m -> m.parts(parts)));
+                    .multipartUpload(m -> m.parts(parts)).overrideConfiguration(LONG));
         } catch (RuntimeException e) {
             abortQuietly(target, uploadId, e);
             throw e;

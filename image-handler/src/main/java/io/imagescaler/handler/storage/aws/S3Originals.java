@@ -1,6 +1,5 @@
 package io.imagescaler.handler.storage.aws;
 
-import io.imagescaler.handler.error.ImageScalerException.UpstreamFailure;
 import io.imagescaler.handler.storage.Originals;
 import io.imagescaler.handler.storage.StoredObject;
 import io.imagescaler.spec.ImageId;
@@ -69,7 +68,7 @@ public final class S3Originals implements Originals {
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
-            throw new UpstreamFailure("the originals store failed", e);
+            throw AwsFailures.upstream("the originals store (S3)", e);
         }
     }
 

@@ -1,6 +1,5 @@
 package io.imagescaler.handler.storage.aws;
 
-import io.imagescaler.handler.error.ImageScalerException.UpstreamFailure;
 import io.imagescaler.handler.storage.StoredObject;
 import io.imagescaler.handler.storage.Variants;
 import io.imagescaler.spec.ImageId;
@@ -33,7 +32,7 @@ public final class S3Variants implements Variants {
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
-            throw new UpstreamFailure("the generated-variants store failed", e);
+            throw AwsFailures.upstream("the generated-variants store (S3)", e);
         }
     }
 
@@ -41,6 +40,21 @@ public final class S3Variants implements Variants {
     public void put(String key, byte[] bytes, String contentType, String cacheControl) {
         s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType).cacheControl(cacheControl),
                 RequestBody.fromBytes(bytes));
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, byte[] bytes, String contentType, String cacheControl) {
+        try {
+            s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType).cacheControl(cacheControl)
+                    .ifNoneMatch("*"), RequestBody.fromBytes(bytes));
+            return true;
+        } catch (S3Exception e) {
+            // 412: the key exists; 409 ConditionalRequestConflict: a concurrent conditional write is in flight
+            if (e.statusCode() == 412 || e.statusCode() == 409) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     @Override
