@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Many misses at once, over loopback against the in-process edge: 32 concurrent requests for one
  * uncached variant render it once (single flight) and store it once; 64 concurrent distinct misses
- * get 200 or the documented 503 {@code overloaded}, nothing else. Renders are counted by the analytics
- * events written (one per render; nothing else happens meanwhile); the printed lines are the README's figures.
+ * get 200 or the documented 503 {@code overloaded}, nothing else. Renders are counted as the render events in
+ * the local analytics lake (one per render); the printed lines are the README's figures.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StampedeTest {
@@ -96,10 +96,20 @@ class StampedeTest {
         assertTrue(statuses.getOrDefault(200, 0) >= 18, "at least slots + queue were served: " + statuses);
     }
 
-    private long generated() {
-        var events = edge.wiring().usage().events();
-        events.flush();
-        return events.written();
+    /** Render events in the local lake (one per render), after the queued events were written. */
+    private long generated() throws java.io.IOException {
+        edge.wiring().usage().events().flush();
+        Path lake = data.resolve("lake");
+        if (!Files.isDirectory(lake)) {
+            return 0;
+        }
+        try (var files = Files.walk(lake)) {
+            long n = 0;
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                n += Files.readAllLines(f).stream().filter(l -> l.contains("\"event_type\":\"render\"")).count();
+            }
+            return n;
+        }
     }
 
     /** A line of /proc/self/status (Linux), e.g. VmHWM: the peak resident set of this JVM. */

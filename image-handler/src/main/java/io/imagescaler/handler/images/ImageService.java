@@ -438,6 +438,7 @@ public final class ImageService {
             return new Made(result.rendered().bytes(), format.mediaType(), SHORT_CACHE, false, false,
                     Map.of("X-Upscale", "lanczos; fallback=\"" + result.fallbackReason().get().replace('"', '\'') + "\""));
         }
+        usage.rendered(record, key.substring(key.indexOf('/') + 1), result.rendered());
         return store(key, result.rendered(), format, timings, Map.of("X-Upscale", result.method()));
     }
 
