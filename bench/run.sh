@@ -9,7 +9,7 @@
 # a busy machine disturbs much less; RSS is the largest peak over the set's processes.
 # The machine's load average is printed before and after: re-take figures taken above ~0.5 per core.
 # With ENGINES="native java", a second line per workload for the pure-Java fallback engine.
-# Usage: [ENGINES="native java"] [RUNS=11] bench/run.sh [testdata-dir]   (default ../shared/testdata)
+# Usage: [ENGINES="native java"] [RUNS=11] [WARMUP=5] [VERBOSE=1] bench/run.sh [testdata-dir]   (default ../shared/testdata)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . ./jdk.sh
@@ -19,6 +19,7 @@ DATA="${1:-../shared/testdata}/images"
 [ -d bench/sharp/node_modules/sharp ] || (cd bench/sharp && npm ci --no-audit --no-fund >/dev/null)
 JAVA_OPTS=(-XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1 --enable-native-access=ALL-UNNAMED)
 RUNS=${RUNS:-11}
+WARMUP=${WARMUP:-5}
 export VIPS_CONCURRENCY=1
 
 # W1/W3/W4: six photos, the hard cases included: progressive, EXIF-rotated (6), CMYK with a profile,
@@ -47,8 +48,8 @@ run() { # label workload files...
   for engine in "${ENGINES[@]}"; do
     local jms=0 sms=0 jcpu=0 scpu=0 jrss=0 srss=0 j s image
     for image in "$@"; do
-      j=$(java "${JAVA_OPTS[@]}" -jar bench/target/bench.jar --engine "$engine" --runs "$RUNS" "$workload" "$image" 2>/dev/null | tail -1)
-      s=$(node bench/sharp/bench.js "$workload" "$image" --runs="$RUNS" | tail -1)
+      j=$(java "${JAVA_OPTS[@]}" -jar bench/target/bench.jar --engine "$engine" --warmup "$WARMUP" --runs "$RUNS" "$workload" "$image" 2>/dev/null | tail -1)
+      s=$(node bench/sharp/bench.js "$workload" "$image" --warmup="$WARMUP" --runs="$RUNS" | tail -1)
       jms=$(awk -v a="$jms" -v b="$(field java_ms "$j")" 'BEGIN{print a+b}')
       sms=$(awk -v a="$sms" -v b="$(field sharp_ms "$s")" 'BEGIN{print a+b}')
       jcpu=$(awk -v a="$jcpu" -v b="$(field java_cpu_ms "$j")" 'BEGIN{print a+b}')
