@@ -66,7 +66,8 @@ public record DeploymentSettings(
         return new DeploymentSettings(
                 text(node, "handlerAsset").map(Path::of).orElse(repo.handlerJar()),
                 text(node, "wafRulesDir").map(Path::of).orElse(repo.wafRulesDir()),
-                text(node, "handlerMemoryMb").map(Integer::parseInt).orElse(3008),
+                // one vCPU: a render runs on one libvips thread (a second one bought nothing, see cdk/README.md)
+                text(node, "handlerMemoryMb").map(Integer::parseInt).orElse(1769),
                 text(node, "handlerTimeoutSeconds").map(Integer::parseInt).orElse(29),
                 text(node, "generatedExpiryDays").map(Integer::parseInt).orElse(7),
                 text(node, "sr").map(Boolean::parseBoolean).orElse(false),

@@ -35,6 +35,8 @@ import software.constructs.Construct;
  * event that runs the sweeper for uploads whose event was lost.
  */
 public final class UploadProcessing extends Construct {
+    /** The processing function\'s memory floor (it handles the largest files, one at a time). */
+    static final int PROCESSING_MEMORY_MB = 3008;
     /** Lambda's maximum /tmp; the object and the OpenCV natives unpacked there must fit. */
     public static final int EPHEMERAL_STORAGE_MIB = 10240;
     /** Largest upload accepted: what fits in {@link #EPHEMERAL_STORAGE_MIB} with room for the natives. */
@@ -70,7 +72,8 @@ public final class UploadProcessing extends Construct {
                 .architecture(settings.lambdaArchitecture())
                 .handler(ImageApi.HANDLER)
                 .code(Code.fromAsset(settings.handlerAsset().toString()))
-                .memorySize(settings.handlerMemoryMb())
+                // large uploads: a whole multi-GB file streamed to /tmp and decoded for moderation; at least 3008 MB
+                .memorySize(Math.max(settings.handlerMemoryMb(), PROCESSING_MEMORY_MB))
                 .timeout(Duration.seconds(TIMEOUT_SECONDS))
                 .ephemeralStorageSize(Size.mebibytes(EPHEMERAL_STORAGE_MIB))
                 // one large upload at a time per environment; a burst of uploads gets more environments

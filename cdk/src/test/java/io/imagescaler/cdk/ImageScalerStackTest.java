@@ -107,9 +107,10 @@ class ImageScalerStackTest {
         assertEquals("x86_64", fn.at("/Architectures/0").asText());
         assertEquals("PublishedVersions", fn.at("/SnapStart/ApplyOn").asText());
         assertEquals("Active", fn.at("/TracingConfig/Mode").asText());
-        assertEquals(3008, fn.get("MemorySize").asInt());
+        assertEquals(1769, fn.get("MemorySize").asInt());
         assertEquals(29, fn.get("Timeout").asInt());
         JsonNode env = fn.at("/Environment/Variables");
+        assertEquals("1", env.get("VIPS_CONCURRENCY").asText());
         for (String name : List.of("ORIGINALS_BUCKET", "GENERATED_BUCKET", "TABLE_NAME", "ORIGIN_VERIFY_SECRET_ARN")) {
             assertTrue(env.has(name), name);
         }
