@@ -33,7 +33,7 @@ import java.util.function.Function;
  * @param maxJpegSourcePixels the pixel limit for JPEG originals, which decode with shrink-on-load (DCT
  *                      scaling) and so never need their full raster for a variant within the output limit
  * @param engine        which transform engine renders ({@code IMAGE_ENGINE}): native, java, or auto (native
- *                      when the OpenCV natives work here, else the pure-Java engine)
+ *                      when libvips works here, else, off Lambda, the pure-Java engine)
  * @param processingDir where large uploads are streamed to while they are processed
  * @param sweepAfter    how long an upload may stay PROCESSING after completion (or UPLOADING after its
  *                      expiry) before the sweeper processes or fails it; longer than the processing
@@ -135,7 +135,7 @@ public record HandlerConfig(
     }
 
     /**
-     * 8 GiB: Lambda's /tmp holds at most 10 GB (the CDK app asks for all of it), and the OpenCV natives
+     * 8 GiB: Lambda's /tmp holds at most 10 GB (the CDK app asks for all of it), and the libvips natives
      * unpacked there and some slack need the rest.
      */
     public static final long DEFAULT_MAX_LARGE_UPLOAD_BYTES = 8L * 1024 * 1024 * 1024;

@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * SnapStart priming: before Lambda snapshots the initialised environment, render a small image to every
- * output format with the engine that serves (the native one: loads the OpenCV natives; either: JITs the
+ * output format with the engine that serves (libvips: every codec loaded and run; either: JITs the
  * pipeline and the codecs) and presign a URL (loads the
  * SDK's signing and marshalling classes), so a restored environment answers its first request warm.
  * Nothing here touches the network. Registered with CRaC, which holds resources weakly: keep a reference.

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The VP8L writer is exact: what it writes, libwebp (through OpenCV) and the TwelveMonkeys reader decode
+ * The VP8L writer is exact: what it writes, libwebp (through libvips) and the TwelveMonkeys reader decode
  * back to the same ARGB, pixel for pixel, for the cases that stress each part of the format: noise
  * (long prefix codes, no runs), flat colour (one-symbol codes), gradients (predictors), runs (backward
  * references), tile edges and 1-pixel sides, alpha and no alpha.
