@@ -407,11 +407,6 @@ public final class ImageService {
         }
         Rendered out = engine.render(original.bytes(), info, spec, format, limits);
         timings.addAll(out.timings());
-        if (!out.finalOutput()) {
-            // The fallback engine's rendering is served, never stored or cached as final: once libvips
-            // works again, the next request renders the real variant.
-            return new Made(out.bytes(), format.mediaType(), SHORT_CACHE, false, false, Map.of("X-Engine", "fallback"));
-        }
         usage.rendered(record, key.substring(key.indexOf('/') + 1), out);
         return store(key, out, format, timings, Map.of());
     }
@@ -451,6 +446,13 @@ public final class ImageService {
      * {@code X-Variant-Stored: false}, unless it is too large to answer directly.
      */
     private Made store(String key, Rendered out, ImageFormat format, StageTimings timings, Map<String, String> headers) {
+        if (!out.finalOutput()) {
+            // The fallback engine's rendering (a plain render or the resize after SR) is served, never stored
+            // or cached as final: once libvips works again, the next request renders the real variant.
+            Map<String, String> h = new java.util.HashMap<>(headers);
+            h.put("X-Engine", "fallback");
+            return new Made(out.bytes(), format.mediaType(), SHORT_CACHE, false, false, h);
+        }
         String cacheControl = "public, max-age=" + config.variantMaxAge().toSeconds() + ", immutable";
         boolean tooLarge = out.bytes().length > config.maxResponseBytes();
         boolean first;

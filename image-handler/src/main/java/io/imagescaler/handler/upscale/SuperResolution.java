@@ -70,7 +70,8 @@ public final class SuperResolution {
         Rendered out = engine.render(enlarged, enlargedInfo, spec.toBuilder().upscale(Upscale.LANCZOS).build(), format,
                 srLimits);
         timings.addAll(out.timings());
-        return new Result(new Rendered(out.bytes(), out.format(), out.width(), out.height(), timings), "sr-x" + scale,
+        return new Result(new Rendered(out.bytes(), out.format(), out.width(), out.height(), timings, out.finalOutput()),
+                "sr-x" + scale,
                 Optional.empty());
     }
 

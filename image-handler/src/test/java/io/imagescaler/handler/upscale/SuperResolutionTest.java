@@ -116,6 +116,21 @@ class SuperResolutionTest {
     }
 
     @Test
+    void anSrResultResizedByTheFallbackEngineIsNotFinal() throws Exception {
+        URI endpoint = serve(200, 0);
+        var onLibvips = new SuperResolution(Optional.of(new HttpUpscaler(endpoint, new TreeSet<>(List.of(2, 4)),
+                Duration.ofSeconds(10))), engine, 4_000_000);
+        assertTrue(render(onLibvips, "w_700,up_sr").rendered().finalOutput());
+        var onFallback = new SuperResolution(Optional.of(new HttpUpscaler(endpoint, new TreeSet<>(List.of(2, 4)),
+                Duration.ofSeconds(10))), new Pipeline(new io.imagescaler.handler.transform.portable.JavaBackend()),
+                4_000_000);
+        SuperResolution.Result r = render(onFallback, "w_700,up_sr");
+        assertEquals("sr-x4", r.method());
+        // ImageService.store then serves it with a short cache life and never stores it
+        assertFalse(r.rendered().finalOutput());
+    }
+
+    @Test
     void onlyEnlargingSrTransformsAreSuperResolved() throws Exception {
         SourceInfo info = engine.probe(small(), Limits.DEFAULT);
         assertFalse(SuperResolution.applies(info, TransformSpec.parse("w_100,up_sr"), Limits.DEFAULT));
