@@ -66,6 +66,12 @@ public final class ImageService {
     private final RenderCost cost;
     /** The misses being rendered in this process, by generated-bucket key: one render per key at a time. */
     private final ConcurrentHashMap<String, CompletableFuture<Made>> inFlight = new ConcurrentHashMap<>();
+    /**
+     * Keys whose render finished in the last {@link #RECENT_NANOS}: a miss that looked in the bucket before that
+     * render stored its object, and joins the flight only after it ended, looks again instead of rendering twice.
+     */
+    private final ConcurrentHashMap<String, Long> recentlyStored = new ConcurrentHashMap<>();
+    private static final long RECENT_NANOS = 10_000_000_000L;
 
     public ImageService(HandlerConfig config, Originals originals, Variants variants, ImageRecords records,
                         TransformEngine engine, SuperResolution superResolution, ModerationCheck moderation,
@@ -338,8 +344,25 @@ public final class ImageService {
             return made.served(timings);
         }
         try {
+            Long done = recentlyStored.get(key);
+            if (done != null && System.nanoTime() - done < RECENT_NANOS) {
+                Optional<StoredObject> late = timings.time("cache", () -> variants.get(key));
+                if (late.isPresent()) {
+                    StoredObject o = late.get();
+                    Made made = new Made(o.bytes(), o.contentType(), o.cacheControl(), false, false, Map.of());
+                    mine.complete(made);
+                    return made.served(timings);
+                }
+            }
             Made made = renders.run(timings, () -> made(record, id, spec, path, key, timings));
             mine.complete(made);
+            if (made.generated()) {
+                long now = System.nanoTime();
+                recentlyStored.put(key, now);
+                if (recentlyStored.size() > 1024) {
+                    recentlyStored.values().removeIf(t -> now - t > RECENT_NANOS);
+                }
+            }
             if (made.generated()) {
                 telemetry.variantGenerated();
             }
