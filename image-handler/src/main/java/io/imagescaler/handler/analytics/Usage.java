@@ -71,6 +71,12 @@ public final class Usage {
                 .source(method).build());
     }
 
+    /** A job moved (submitted, processed, delivered or failed): one event per status it reaches. */
+    public void job(String owner, String imageId, String jobId, String status, String reason, int transforms) {
+        emit(() -> event(Type.JOB).image(owner, imageId, null).job(jobId, status).verdict(null, reason)
+                .source("transforms=" + transforms).build());
+    }
+
     /** An image deleted (original, variants and record). */
     public void deleted(ImageRecord image) {
         emit(() -> event(Type.DELETE).image(image.owner(), image.id().value(), image.contentType())

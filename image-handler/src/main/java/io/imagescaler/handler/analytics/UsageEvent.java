@@ -24,7 +24,7 @@ import java.util.UUID;
  * @param durationMs render time (render) or time in the SR endpoint (sr)
  * @param verdict    ALLOW, BLUR or REJECT (moderation; also carried on upload)
  * @param source     how it came: sync, multipart, remoderation; the SR method (sr-x4); the job kind
- * @param jobId      for job events (ready for the jobs issue; nothing emits them yet)
+ * @param jobId      for job events
  * @param jobStatus  QUEUED, PROCESSING, PROCESSED, DELIVERED, FAILED, NOT_DELIVERED
  */
 public record UsageEvent(String id, Instant time, Type type, String owner, String imageId, String contentType,

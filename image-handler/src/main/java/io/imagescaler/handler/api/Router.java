@@ -19,6 +19,7 @@ public final class Router {
     private final AdminRoutes admin;
     private final java.util.Optional<UploadRoutes> uploads;
     private final StatsRoutes stats;
+    private final JobRoutes jobs;
 
     public Router(ImageService images, Guard guard) {
         this(images, guard, null);
@@ -34,6 +35,18 @@ public final class Router {
      */
     public Router(ImageService images, Guard guard, io.imagescaler.handler.uploads.LargeUploads uploads,
                   io.imagescaler.handler.analytics.UsageReports reports) {
+        this(images, guard, uploads, reports, java.util.Optional.empty(), io.imagescaler.handler.jobs.ResultLinks.NONE);
+    }
+
+    /**
+     * @param jobs  the job use cases; empty = the job routes answer 503 (no queue configured)
+     * @param links signs the links to a job's results in its JSON
+     */
+    public Router(ImageService images, Guard guard, io.imagescaler.handler.uploads.LargeUploads uploads,
+                  io.imagescaler.handler.analytics.UsageReports reports,
+                  java.util.Optional<io.imagescaler.handler.jobs.JobService> jobs,
+                  io.imagescaler.handler.jobs.ResultLinks links) {
+        this.jobs = new JobRoutes(jobs, links, images, guard);
         this.images = images;
         this.guard = guard;
         this.admin = new AdminRoutes(images, guard::requireAdmin);
@@ -74,6 +87,11 @@ public final class Router {
         if (uploadAnswer.isPresent()) {
             telemetry.operation("large-upload");
             return uploadAnswer.get();
+        }
+        var jobAnswer = jobs.route(r);
+        if (jobAnswer.isPresent()) {
+            telemetry.operation("job");
+            return jobAnswer.get();
         }
         // %2C and ',' (and every escape of a character that needs none) name the same image and variant
         String path = PathSpelling.plain(r.path());

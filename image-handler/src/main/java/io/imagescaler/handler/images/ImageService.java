@@ -434,6 +434,46 @@ public final class ImageService {
         return store(key, out, format, timings, Map.of());
     }
 
+    /** One rendering for a job, and how it was made ({@code engine}, or the SR method, e.g. {@code sr-x4}). */
+    public record JobRendition(Rendered rendered, String method) {
+    }
+
+    /**
+     * Renders one transform of a servable image for an asynchronous job: the steps of a variant miss (preset,
+     * probe, SR when the transform asks for it, the engine), without the caches and without the 29 s request
+     * budget. A job waits for what it asked: a super-resolution failure is thrown (the job's message is
+     * retried) instead of answered with Lanczos, and the fallback engine's output is refused (it is never stored).
+     */
+    public JobRendition renderForJob(ImageId id, VariantPath path) {
+        ImageRecord record = servableRecord(id);
+        TransformSpec spec = expandPreset(path.transform());
+        StoredObject original = originals.get(id).orElseThrow(
+                () -> new NotFound("image " + id + " has no stored original"));
+        Limits limits = config.limitsFor(original.bytes());
+        SourceInfo info = engine.probe(original.bytes(), limits);
+        ImageFormat format = path.format().orElse(baseline(info));
+        Rendered out;
+        String method;
+        if (SuperResolution.applies(info, spec, limits)) {
+            SuperResolution.Result result = superResolution.render(original.bytes(), info, spec, format, limits);
+            if (result.fallbackReason().isPresent()) {
+                throw new UpstreamFailure("super-resolution failed: " + result.fallbackReason().get(), null);
+            }
+            out = result.rendered();
+            method = result.method();
+            usage.superResolved(record, path.canonical(), out, method);
+        } else {
+            out = engine.render(original.bytes(), info, spec, format, limits);
+            method = "engine";
+        }
+        if (!out.finalOutput()) {
+            throw new UpstreamFailure("the native engine is not loaded; a job's results are never made by the "
+                    + "fallback engine", null);
+        }
+        usage.rendered(record, path.canonical(), out);
+        return new JobRendition(out, method);
+    }
+
     /** What {@code .auto} becomes at the origin: PNG keeps an original's alpha, JPEG for everything opaque. */
     static ImageFormat baseline(SourceInfo info) {
         return info.hasAlpha() ? ImageFormat.PNG : ImageFormat.JPG;

@@ -69,7 +69,11 @@ import org.slf4j.LoggerFactory;
 
 /** Builds the object graph from one configuration: the AWS adapters behind the core's ports. */
 public record Wiring(HandlerConfig config, AwsClients clients, ImageService service, LargeUploads uploads,
-                     Router router, Telemetry telemetry, TransformEngine engine, Usage usage) {
+                     Router router, Telemetry telemetry, TransformEngine engine, Usage usage,
+                     io.imagescaler.handler.jobs.JobWorker jobWorker,
+                     Optional<io.imagescaler.handler.jobs.JobService> jobs,
+                     io.imagescaler.handler.jobs.ResultLinks resultLinks,
+                     io.imagescaler.handler.events.Events events) {
     private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
 
     /** Lambda: every configuration from environment-style variables. */
@@ -91,18 +95,20 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
                                          Optional<UsageQueries> queriesWithoutAthena) {
         return fromConfig(HandlerConfig.fromEnvironment(env), AuthConfig.fromEnvironment(env),
                 UpscaleConfig.fromEnvironment(env), TracingConfig.fromEnvironment(env), cacheWithoutDistribution,
-                mailerWithoutSes, AnalyticsConfig.fromEnvironment(env), queriesWithoutAthena);
+                mailerWithoutSes, AnalyticsConfig.fromEnvironment(env), queriesWithoutAthena,
+                io.imagescaler.handler.jobs.JobsConfig.fromEnvironment(env));
     }
 
     public static Wiring fromConfig(HandlerConfig config, AuthConfig auth, UpscaleConfig upscale) {
         return fromConfig(config, auth, upscale, TracingConfig.off(), new NoCdnCache(), Optional.empty(),
-                AnalyticsConfig.off(), Optional.empty());
+                AnalyticsConfig.off(), Optional.empty(), io.imagescaler.handler.jobs.JobsConfig.fromEnvironment(k -> null));
     }
 
     public static Wiring fromConfig(HandlerConfig config, AuthConfig auth, UpscaleConfig upscale,
                                     TracingConfig tracing, CdnInvalidator cacheWithoutDistribution,
                                     Optional<Mailer> mailerWithoutSes, AnalyticsConfig analytics,
-                                    Optional<UsageQueries> queriesWithoutAthena) {
+                                    Optional<UsageQueries> queriesWithoutAthena,
+                                    io.imagescaler.handler.jobs.JobsConfig jobsConfig) {
         LOG.info("image-handler configuration: {}", config);
         LOG.info("image-handler access: {}", auth);
         LOG.info("image-handler super-resolution: {}", upscale);
@@ -152,16 +158,16 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
                 idempotency,
                 usage,
                 clock);
+        Optional<Mailer> mailer = clients.ses().<Mailer>map(ses -> AwsFailures.guarded(Mailer.class,
+                        "the mail service (SES)", new SesMailer(ses, config.mailFrom().orElseThrow())))
+                .or(() -> mailerWithoutSes);
         LargeUploads uploads = new LargeUploads(config,
                 AwsFailures.guarded(Incoming.class, "the upload store (S3)",
                         new S3Incoming(clients.s3(), clients.presigner(), config.originalsBucket())),
                 AwsFailures.guarded(UploadSessions.class, "the upload sessions (DynamoDB)",
                         new DynamoUploadSessions(clients.dynamo(), config.table(), clock)),
                 originals, records, engine, moderation, usage, idempotency,
-                new UploadNotifications(new Webhooks(config.webhooks(), clock),
-                        clients.ses().<Mailer>map(ses -> AwsFailures.guarded(Mailer.class, "the mail service (SES)",
-                                        new SesMailer(ses, config.mailFrom().orElseThrow())))
-                                .or(() -> mailerWithoutSes)),
+                new UploadNotifications(new Webhooks(config.webhooks(), clock), mailer),
                 clock);
         Optional<UsageQueries> queries = analytics.athena().<UsageQueries>map(a -> new AthenaUsageQueries(
                 clients.athena(), a.workgroup(), a.database(), a.timeout(), Duration.ofMillis(300)))
@@ -170,8 +176,28 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
         if (reports.isEmpty()) {
             LOG.warn("no analytics query engine configured: GET /v1/stats answers 503");
         }
+        io.imagescaler.handler.events.Events events = io.imagescaler.handler.events.Events.NONE;
+        LOG.info("image-handler jobs: {}", jobsConfig);
+        var resultLinks = resultLinks(jobsConfig, clients, clock);
+        var jobRecords = AwsFailures.guarded(io.imagescaler.handler.jobs.Jobs.class, "the job records (DynamoDB)",
+                new io.imagescaler.handler.jobs.aws.DynamoJobs(clients.dynamo(), config.table()));
+        var generated = AwsFailures.guarded(Variants.class, "the generated-variants store (S3)",
+                new S3Variants(clients.s3(), config.generatedBucket()));
+        var notifications = new UploadNotifications(new Webhooks(config.webhooks(), clock), mailer);
+        Optional<io.imagescaler.handler.jobs.JobService> jobs = jobsConfig.queueUrl().map(url ->
+                new io.imagescaler.handler.jobs.JobService(jobRecords,
+                        AwsFailures.guarded(io.imagescaler.handler.jobs.JobQueue.class, "the jobs queue (SQS)",
+                                new io.imagescaler.handler.jobs.aws.SqsJobQueue(clients.sqs(jobsConfig.sqsEndpoint()),
+                                        url)),
+                        notifications, idempotency, usage, config.limits(), clock));
+        if (jobs.isEmpty()) {
+            LOG.warn("no JOBS_QUEUE_URL: POST /v1/images/{id}/jobs answers 503");
+        }
+        var worker = new io.imagescaler.handler.jobs.JobWorker(jobRecords, service, generated, resultLinks,
+                new Webhooks(config.webhooks(), clock), mailer, events, usage, jobsConfig.maxReceiveCount(), clock);
         return new Wiring(config, clients, service, uploads,
-                new Router(service, guard(auth, clients), uploads, reports.orElse(null)), telemetry, engine, usage);
+                new Router(service, guard(auth, clients), uploads, reports.orElse(null), jobs, resultLinks), telemetry,
+                engine, usage, worker, jobs, resultLinks, events);
     }
 
     /** The event log is picked here, once: Firehose on AWS, the local lake's files, or none. */
@@ -188,6 +214,29 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
             Runtime.getRuntime().addShutdownHook(new Thread(events::close, "usage-events-shutdown"));
         }
         return events;
+    }
+
+    /** Result links are CloudFront signed URLs: the key from Secrets Manager on AWS, from a PEM file locally. */
+    private static io.imagescaler.handler.jobs.ResultLinks resultLinks(io.imagescaler.handler.jobs.JobsConfig jobs,
+                                                                      AwsClients clients, Clock clock) {
+        if (!jobs.signsLinks()) {
+            LOG.warn("no RESULT_URL_BASE/RESULT_KEY_PAIR_ID/RESULT_SIGNING_KEY_*: job results are listed without links");
+            return io.imagescaler.handler.jobs.ResultLinks.NONE;
+        }
+        String keyPairId = jobs.keyPairId().orElseThrow();
+        java.util.function.Supplier<io.imagescaler.signer.SigningKey> key = jobs.keySecret().isPresent()
+                ? () -> AwsFailures.call("the result-signing key (Secrets Manager)",
+                        () -> new io.imagescaler.signer.aws.SecretsManagerKeySource(clients.secretsManager())
+                                .signingKey(jobs.keySecret().get(), keyPairId))
+                : () -> {
+                    try {
+                        return io.imagescaler.signer.SigningKey.fromPemFile(keyPairId, jobs.keyFile().orElseThrow());
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException("RESULT_SIGNING_KEY_FILE is not readable", e);
+                    }
+                };
+        return new io.imagescaler.handler.jobs.aws.SignedResultLinks(jobs.resultUrlBase().orElseThrow(), key,
+                jobs.linkLifetime(), clock);
     }
 
     private static Optional<Upscaler> upscaler(UpscaleConfig upscale, AwsClients clients) {

@@ -80,8 +80,25 @@ public final class Webhooks {
 
     /** Delivers the event; returns the number of attempts made (0 when it never got a 2xx). */
     public int deliver(URI url, String event, String json) {
+        Outcome outcome = send(url, event, json);
+        return outcome.delivered() ? outcome.attempts() : 0;
+    }
+
+    /**
+     * How a delivery ended: {@code failure} empty when a 2xx came back on attempt {@code attempts}; else the last
+     * answer or error, after every attempt.
+     */
+    public record Outcome(int attempts, java.util.Optional<String> failure) {
+        public boolean delivered() {
+            return failure.isEmpty();
+        }
+    }
+
+    /** Delivers the event with the retries of {@link Settings}, and says how it ended. */
+    public Outcome send(URI url, String event, String json) {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         Duration backoff = settings.firstBackoff();
+        String last = "not attempted";
         for (int attempt = 1; attempt <= settings.attempts(); attempt++) {
             long t = clock.instant().getEpochSecond();
             try {
@@ -92,27 +109,30 @@ public final class Webhooks {
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() / 100 == 2) {
-                    return attempt;
+                    return new Outcome(attempt, Optional.empty());
                 }
+                last = "answered HTTP " + r.statusCode();
                 LOG.warn("webhook {} answered {} (attempt {}/{})", url, r.statusCode(), attempt, settings.attempts());
             } catch (IOException e) {
+                last = "failed: " + e;
                 LOG.warn("webhook {} failed: {} (attempt {}/{})", url, e.toString(), attempt, settings.attempts());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return 0;
+                return new Outcome(attempt, Optional.of("interrupted"));
             }
             if (attempt < settings.attempts()) {
                 try {
                     Thread.sleep(backoff);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return 0;
+                    return new Outcome(attempt, Optional.of("interrupted"));
                 }
                 backoff = backoff.multipliedBy(2);
             }
         }
         LOG.error("webhook {} gave up after {} attempts", url, settings.attempts());
-        return 0;
+        return new Outcome(settings.attempts(), Optional.of("the webhook " + last + " after " + settings.attempts()
+                + " attempts"));
     }
 
     /** hex(HMAC-SHA256(secret, "<t>." + body)), what receivers recompute. */

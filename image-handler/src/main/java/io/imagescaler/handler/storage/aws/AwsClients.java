@@ -55,6 +55,7 @@ public final class AwsClients implements AutoCloseable {
     private SageMakerRuntimeClient sageMakerRuntime;
     private software.amazon.awssdk.services.firehose.FirehoseClient firehose;
     private software.amazon.awssdk.services.athena.AthenaClient athena;
+    private software.amazon.awssdk.services.sqs.SqsClient sqs;
     private SdkHttpClient http;
 
     public AwsClients(HandlerConfig config) {
@@ -215,6 +216,20 @@ public final class AwsClients implements AutoCloseable {
         return athena;
     }
 
+    /**
+     * Built on first use: the jobs queue (the API sends, the worker's messages come from Lambda's event source
+     * mapping). {@code endpoint}: the local SQS protocol server; empty on AWS.
+     */
+    public synchronized software.amazon.awssdk.services.sqs.SqsClient sqs(Optional<java.net.URI> endpoint) {
+        if (sqs == null) {
+            var builder = software.amazon.awssdk.services.sqs.SqsClient.builder().httpClient(http).region(region)
+                    .credentialsProvider(credentials).overrideConfiguration(calls);
+            endpoint.ifPresent(builder::endpointOverride);
+            sqs = builder.build();
+        }
+        return sqs;
+    }
+
     public SecretsManagerClient secretsManager() {
         return secretsManager;
     }
@@ -248,5 +263,6 @@ public final class AwsClients implements AutoCloseable {
         }
         if (firehose != null) firehose.close();
         if (athena != null) athena.close();
+        if (sqs != null) sqs.close();
     }
 }

@@ -1,0 +1,277 @@
+package io.imagescaler.handler.jobs;
+
+import io.imagescaler.handler.analytics.Usage;
+import io.imagescaler.handler.config.HandlerConfig;
+import io.imagescaler.handler.error.ImageScalerException.UpstreamFailure;
+import io.imagescaler.handler.events.Events;
+import io.imagescaler.handler.idempotency.IdempotentRequests;
+import io.imagescaler.handler.images.ImageRecord;
+import io.imagescaler.handler.images.ImageService;
+import io.imagescaler.handler.images.ImageStatus;
+import io.imagescaler.handler.moderation.ModerationCheck;
+import io.imagescaler.handler.moderation.ModerationVerdict;
+import io.imagescaler.handler.notification.Mailer;
+import io.imagescaler.handler.notification.UploadNotifications;
+import io.imagescaler.handler.notification.Webhooks;
+import io.imagescaler.handler.storage.IdempotencyKeys;
+import io.imagescaler.handler.storage.ImageRecords;
+import io.imagescaler.handler.storage.Originals;
+import io.imagescaler.handler.storage.StoredObject;
+import io.imagescaler.handler.storage.Variants;
+import io.imagescaler.handler.transform.EngineSelection;
+import io.imagescaler.handler.transform.TransformEngine;
+import io.imagescaler.handler.upscale.SuperResolution;
+import io.imagescaler.handler.upscale.Upscaler;
+import io.imagescaler.spec.ImageId;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The jobs' use cases over in-memory ports with a fixed clock: the real engine (libvips) and the real
+ * ImageService; stores, queue, mail and the SR endpoint are in memory. Switches let a test make a port fail.
+ */
+final class JobFixture {
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-06T08:00:00Z"), ZoneOffset.UTC);
+    static final TransformEngine ENGINE = EngineSelection.select(EngineSelection.Choice.NATIVE);
+
+    final MemoryRecords records = new MemoryRecords();
+    final MemoryOriginals originals = new MemoryOriginals();
+    final MemoryVariants generated = new MemoryVariants();
+    final MemoryJobs jobs = new MemoryJobs();
+    final MemoryQueue queue = new MemoryQueue();
+    final MemoryMailer mail = new MemoryMailer();
+    final Events.Recorded events = new Events.Recorded();
+    final DoublingUpscaler upscaler = new DoublingUpscaler();
+    final HandlerConfig config = HandlerConfig.fromEnvironment(Map.of("MAIL_FROM", "jobs@test.example")::get);
+    final ImageService images;
+    final JobService service;
+    final JobWorker worker;
+
+    JobFixture() {
+        Usage usage = Usage.none(CLOCK);
+        IdempotentRequests idempotency = new IdempotentRequests(new MemoryKeys(), CLOCK, Duration.ofMinutes(2));
+        images = new ImageService(config, originals, generated, records, ENGINE,
+                new SuperResolution(Optional.of(upscaler), ENGINE, 4_000_000),
+                new ModerationCheck(Optional.empty(), config.moderation().policy(), ENGINE, CLOCK),
+                id -> "none", idempotency, usage, CLOCK);
+        Webhooks webhooks = new Webhooks(new Webhooks.Settings(Optional.of("test-secret"), true, 2,
+                Duration.ofMillis(10)), CLOCK);
+        service = new JobService(jobs, queue, new UploadNotifications(webhooks, Optional.of(mail)), idempotency,
+                usage, config.limits(), CLOCK);
+        worker = new JobWorker(jobs, images, generated, key -> Optional.of(URI.create("https://cdn.test/" + key
+                + "?Expires=1&Signature=s&Key-Pair-Id=K")), webhooks, Optional.of(mail), events, usage, 3, CLOCK);
+    }
+
+    /** A READY image whose original is {@code bytes} (a PNG or JPEG of the given size). */
+    ImageRecord image(byte[] bytes, String type, int width, int height) {
+        ImageId id = ImageId.random();
+        ImageRecord record = new ImageRecord(id, "alice", ImageStatus.READY, type, width, height, 1, bytes.length,
+                "sha", CLOCK.instant(), Optional.empty(), Optional.empty(), Optional.empty());
+        records.map.put(id, record);
+        originals.put(id, bytes, type);
+        return record;
+    }
+
+    static final class MemoryRecords implements ImageRecords {
+        final Map<ImageId, ImageRecord> map = new ConcurrentHashMap<>();
+
+        public boolean createIfAbsent(ImageRecord r) {
+            return map.putIfAbsent(r.id(), r) == null;
+        }
+
+        public Optional<ImageRecord> get(ImageId id) {
+            return Optional.ofNullable(map.get(id));
+        }
+
+        public boolean transition(ImageId id, ImageStatus expected, ImageStatus next) {
+            ImageRecord r = map.get(id);
+            return r != null && r.status() == expected && map.replace(id, r, r.withStatus(next));
+        }
+
+        public boolean finish(ImageId id, ImageStatus expected, ImageStatus next, ModerationVerdict v, String reason) {
+            ImageRecord r = map.get(id);
+            return r != null && r.status() == expected && map.replace(id, r, r.finished(next, v, reason));
+        }
+
+        public void describe(ImageId id, String t, int w, int h, int f, long b, String sha) {
+            throw new UnsupportedOperationException("not used by jobs");
+        }
+
+        public void delete(ImageId id) {
+            map.remove(id);
+        }
+
+        public List<Unfinished> unfinished() {
+            return List.of();
+        }
+    }
+
+    static final class MemoryOriginals implements Originals {
+        final Map<ImageId, StoredObject> map = new ConcurrentHashMap<>();
+        volatile boolean down;
+
+        public void put(ImageId id, byte[] bytes, String type) {
+            map.put(id, new StoredObject(bytes, type, null, "\"e\""));
+        }
+
+        public Optional<StoredObject> get(ImageId id) {
+            if (down) {
+                throw new UpstreamFailure("the originals store (S3) failed (test); try again", null);
+            }
+            return Optional.ofNullable(map.get(id));
+        }
+
+        public void delete(ImageId id) {
+            map.remove(id);
+        }
+
+        public void deleteMaster(ImageId id) {
+            map.remove(id);
+        }
+
+        public void putQuarantine(ImageId id, byte[] bytes, String type) {
+        }
+
+        public Optional<StoredObject> getQuarantine(ImageId id) {
+            return Optional.empty();
+        }
+
+        public void deleteQuarantine(ImageId id) {
+        }
+
+        public URI temporaryUrl(ImageId id, Duration lifetime) {
+            return URI.create("https://s3.test/" + id);
+        }
+    }
+
+    static final class MemoryVariants implements Variants {
+        final Map<String, StoredObject> map = new ConcurrentHashMap<>();
+
+        public Optional<StoredObject> get(String key) {
+            return Optional.ofNullable(map.get(key));
+        }
+
+        public void put(String key, byte[] bytes, String type, String cacheControl) {
+            map.put(key, new StoredObject(bytes, type, cacheControl, "\"e\""));
+        }
+
+        public boolean putIfAbsent(String key, byte[] bytes, String type, String cacheControl) {
+            return map.putIfAbsent(key, new StoredObject(bytes, type, cacheControl, "\"e\"")) == null;
+        }
+
+        public int deleteAll(ImageId id) {
+            return 0;
+        }
+    }
+
+    static final class MemoryJobs implements Jobs {
+        final Map<String, Job> map = new ConcurrentHashMap<>();
+
+        public boolean create(Job job) {
+            return map.putIfAbsent(job.id(), job) == null;
+        }
+
+        public Optional<Job> get(String id) {
+            return Optional.ofNullable(map.get(id));
+        }
+
+        public synchronized boolean replace(Job next, Set<JobStatus> expected) {
+            Job now = map.get(next.id());
+            if (now == null || !expected.contains(now.status())) {
+                return false;
+            }
+            map.put(next.id(), next);
+            return true;
+        }
+
+        public void delete(String id) {
+            map.remove(id);
+        }
+    }
+
+    static final class MemoryQueue implements JobQueue {
+        final List<String> sent = new ArrayList<>();
+        volatile boolean refuses;
+
+        public synchronized void send(String jobId) {
+            if (refuses) {
+                throw new UpstreamFailure("the jobs queue (SQS) failed (test); try again", null);
+            }
+            sent.add(jobId);
+        }
+    }
+
+    /** Keeps what it sent; addresses in {@code bounce.invalid} are refused for good, {@code down} fails them all. */
+    static final class MemoryMailer implements Mailer {
+        final List<String[]> sent = new ArrayList<>();
+        volatile boolean down;
+
+        public synchronized void send(String to, String subject, String text) {
+            if (to.endsWith("@bounce.invalid")) {
+                throw new Rejected("550 mailbox unavailable: " + to, null);
+            }
+            if (down) {
+                throw new IllegalStateException("connection refused");
+            }
+            sent.add(new String[] {to, subject, text});
+        }
+    }
+
+    /** The SR port, answering with a plain doubling by the engine (what matters here is who calls it, and when). */
+    static final class DoublingUpscaler implements Upscaler {
+        final AtomicInteger calls = new AtomicInteger();
+        volatile boolean down;
+
+        public SortedSet<Integer> scales() {
+            return new TreeSet<>(List.of(2));
+        }
+
+        public byte[] upscale(byte[] image, int scale) {
+            calls.incrementAndGet();
+            if (down) {
+                throw new UpscaleFailed("the endpoint answered 500 (test)", null);
+            }
+            var info = ENGINE.probe(image, io.imagescaler.handler.transform.Limits.DEFAULT);
+            var spec = io.imagescaler.spec.TransformSpec.builder().width(info.width() * scale)
+                    .upscale(io.imagescaler.spec.Upscale.LANCZOS).build();
+            return ENGINE.render(image, info, spec, io.imagescaler.spec.ImageFormat.PNG,
+                    io.imagescaler.handler.transform.Limits.DEFAULT).bytes();
+        }
+    }
+
+    static final class MemoryKeys implements IdempotencyKeys {
+        final Map<String, Entry> map = new ConcurrentHashMap<>();
+
+        public boolean claim(String key, String hash, Instant expires, Instant stale) {
+            return map.putIfAbsent(key, new Entry(hash, Optional.empty())) == null;
+        }
+
+        public boolean reclaim(String key, String hash, Instant expires, Instant stale, ImageId unfinished) {
+            return false;
+        }
+
+        public Optional<Entry> get(String key) {
+            return Optional.ofNullable(map.get(key));
+        }
+
+        public void complete(String key, ImageId id) {
+            map.computeIfPresent(key, (k, e) -> new Entry(e.requestHash(), Optional.of(id)));
+        }
+
+        public void release(String key) {
+            map.remove(key);
+        }
+    }
+}
