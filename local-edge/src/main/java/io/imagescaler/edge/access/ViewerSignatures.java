@@ -22,8 +22,11 @@ import java.util.regex.Pattern;
  * the handler checks the caller's bearer token there.
  */
 public final class ViewerSignatures {
-    /** The variant and original paths; {@code metadata} is the one image sub-resource that is not pixels. */
-    private static final Pattern PROTECTED = Pattern.compile("^/v1/images/[^/]+/(?!metadata$)[^/]+$");
+    /**
+     * The variant and original paths ({@code metadata} and {@code jobs} are the image sub-resources that are not
+     * pixels) and a job's results ({@code processed/*}).
+     */
+    private static final Pattern PROTECTED = Pattern.compile("^(/v1/images/[^/]+/(?!metadata$|jobs$)[^/]+|/processed/.+)$");
 
     private final DevKeyPair devKey;
     private final TrustedKeyGroup trusted;

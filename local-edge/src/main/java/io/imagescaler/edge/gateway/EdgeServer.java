@@ -64,7 +64,9 @@ public final class EdgeServer implements AutoCloseable {
      * less the two behaviours listed before it, {@code /original} and {@code /metadata}.
      */
     private static final Pattern VARIANT_BEHAVIOUR = Pattern.compile("^/v1/images/.+/.+$");
-    private static final Pattern EARLIER_BEHAVIOURS = Pattern.compile("^/v1/images/.+/(original|metadata)$");
+    private static final Pattern EARLIER_BEHAVIOURS = Pattern.compile("^/v1/images/.+/(original|metadata|jobs)$");
+    /** CloudFront's {@code processed/*} behaviour: a job's results, straight from the generated bucket (signed). */
+    private static final Pattern RESULTS_BEHAVIOUR = Pattern.compile("^/processed/[A-Za-z0-9_-]{43}/[^/]+$");
 
     /** What a browser's preflight may ask for: the API's methods and the headers its clients send. */
     static final String CORS_METHODS = "GET, HEAD, POST, DELETE, OPTIONS";
@@ -236,6 +238,16 @@ public final class EdgeServer implements AutoCloseable {
                         "X-Cache", "Error from cloudfront"), verdict.errorXml().getBytes(StandardCharsets.UTF_8)), head);
                 return;
             }
+        }
+        // 2b. The results behaviour: only the generated bucket behind it (no handler); a miss is S3's answer.
+        if (path.startsWith("/processed/")) {
+            Optional<ProxyEvents.EdgeResponse> stored = method.equals("GET") && RESULTS_BEHAVIOUR.matcher(path).matches()
+                    ? generated.fetch(path.substring(1)) : Optional.empty();
+            write(ctx, stored.orElseGet(() -> new ProxyEvents.EdgeResponse(method.equals("GET") ? 404 : 403,
+                    Map.of("Content-Type", "application/xml", "X-Cache", "Error from cloudfront"),
+                    ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + (method.equals("GET") ? "NoSuchKey"
+                            : "MethodNotAllowed") + "</Code></Error>").getBytes(StandardCharsets.UTF_8))), head);
+            return;
         }
         // 3. The variant behaviour's CloudFront Function, before any bucket or cache key is computed: percent-escapes
         //    decoded, ".auto" negotiated. It strips /v1/images for the bucket; the handler's origin path puts it back.

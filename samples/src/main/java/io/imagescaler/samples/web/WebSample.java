@@ -88,6 +88,8 @@ public final class WebSample implements AutoCloseable, Callable<Integer> {
             config.routes.addHttpHandler(HandlerType.GET, "/v1/images/{id}/metadata", this::forward);
             config.routes.addHttpHandler(HandlerType.DELETE, "/v1/images/{id}", this::forward);
             config.routes.addHttpHandler(HandlerType.GET, "/v1/stats", this::forward);
+            config.routes.addHttpHandler(HandlerType.POST, "/v1/images/{id}/jobs", this::forward);
+            config.routes.addHttpHandler(HandlerType.GET, "/v1/jobs/{id}", this::forward);
         }).start();
         return this;
     }
