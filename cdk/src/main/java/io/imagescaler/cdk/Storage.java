@@ -26,7 +26,8 @@ import software.constructs.Construct;
 
 /**
  * Where images and records live: the originals bucket ({@code originals/}, {@code incoming/},
- * {@code quarantine/}), the generated-variants bucket ({@code {id}/{canonical}.{fmt}}, expiring), and the
+ * {@code quarantine/}), the generated-variants bucket ({@code {id}/{canonical}.{fmt}}, expiring, and job results
+ * under {@code processed/}), and the
  * {@code image-records} table; and the access-log bucket that the two buckets, CloudFront and (through Cdn)
  * the distribution write their access logs to.
  */
@@ -35,6 +36,11 @@ public final class Storage extends Construct {
 
     /** How long access logs are kept: long enough to answer an abuse report or a bill, then gone. */
     public static final int ACCESS_LOG_DAYS = 90;
+
+    /** Where job results go in the generated bucket: {@code processed/{jobId}/{n}-{transform}.{fmt}}. */
+    public static final String PROCESSED_PREFIX = "processed/";
+    /** How long job results (and the signed links to them) live. */
+    public static final int RESULT_LIFETIME_DAYS = 7;
 
     private final Bucket logs;
     private final Bucket originals;
@@ -92,6 +98,9 @@ public final class Storage extends Construct {
                         .build()))
                 .serverAccessLogsBucket(logs)
                 .serverAccessLogsPrefix("s3/originals/")
+                // completed multipart uploads reach the processor as S3 -> EventBridge -> SQS (UploadProcessing),
+                // which retries and keeps what failed in a dead-letter queue; a direct notification did neither
+                .eventBridgeEnabled(true)
                 .removalPolicy(removal)
                 .build());
 
@@ -104,6 +113,9 @@ public final class Storage extends Construct {
                         // variants are a cache: anything not re-rendered within the window is re-rendered on demand
                         LifecycleRule.builder().id("variants-expire")
                                 .expiration(Duration.days(settings.generatedExpiryDays())).build(),
+                        // job results: their signed links live RESULT_LIFETIME_DAYS too (RESULT_URL_LIFETIME_SECONDS)
+                        LifecycleRule.builder().id("processed-" + RESULT_LIFETIME_DAYS + "d").prefix(PROCESSED_PREFIX)
+                                .expiration(Duration.days(RESULT_LIFETIME_DAYS)).build(),
                         LifecycleRule.builder().id("abort-multipart-1d")
                                 .abortIncompleteMultipartUploadAfter(Duration.days(1)).build()))
                 .serverAccessLogsBucket(logs)
