@@ -29,6 +29,7 @@ public final class ImageScalerStack extends Stack {
     private final UploadProcessing uploadProcessing;
     private final Cdn cdn;
     private final Jobs jobs;
+    private final Optional<KafkaIngest> kafka;
     private final OriginVerifyRotation rotation;
     private final Monitoring monitoring;
     private final Analytics analytics;
@@ -53,6 +54,8 @@ public final class ImageScalerStack extends Stack {
         jobs = new Jobs(this, "Jobs", settings, Jobs.Settings.fromContext(getNode()), storage, api, cdn, sr, events);
         events.publishFrom(api.function());
         events.publishFrom(uploadProcessing.function());
+        kafka = KafkaIngest.fromContext(getNode())
+                .map(source -> new KafkaIngest(this, "KafkaIngest", settings, source, storage, api, events));
         rotation = new OriginVerifyRotation(this, "OriginVerifyRotation", repo, security, cdn);
         monitoring = new Monitoring(this, "Monitoring", settings, api, cdn, security, sr, jobs, uploadProcessing);
         grantInvalidation();
@@ -60,6 +63,7 @@ public final class ImageScalerStack extends Stack {
         analytics.grantReportsTo(api.function());
         analytics.grantEventsTo(uploadProcessing.function());
         analytics.grantEventsTo(jobs.worker());
+        kafka.ifPresent(k -> analytics.grantEventsTo(k.function()));
         analytics.logRequestsOf(cdn.distribution());
         // CDK's own singleton that configures S3 event notifications at deploy time (not this app's code): it turns
         // on the originals bucket's EventBridge delivery
@@ -145,6 +149,10 @@ public final class ImageScalerStack extends Stack {
 
     public Jobs jobs() {
         return jobs;
+    }
+
+    public Optional<KafkaIngest> kafka() {
+        return kafka;
     }
 
     public OriginVerifyRotation rotation() {
