@@ -55,7 +55,8 @@ public final class ImageScalerStack extends Stack {
         events.publishFrom(api.function());
         events.publishFrom(uploadProcessing.function());
         kafka = KafkaIngest.fromContext(getNode())
-                .map(source -> new KafkaIngest(this, "KafkaIngest", settings, source, storage, api, events));
+                .map(source -> new KafkaIngest(this, "KafkaIngest", settings, source, KafkaIngest.Network.fromContext(getNode()),
+                        storage, api, events));
         rotation = new OriginVerifyRotation(this, "OriginVerifyRotation", repo, security, cdn);
         monitoring = new Monitoring(this, "Monitoring", settings, api, cdn, security, sr, jobs, uploadProcessing);
         grantInvalidation();

@@ -9,7 +9,13 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.Subnet;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.ec2.VpcAttributes;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.FunctionProps;
@@ -39,7 +45,8 @@ import software.constructs.Node;
  * {@link #HANDLER}, which runs the same intake as {@code POST /v1/images} and writes a message with the reason to
  * {@value #FAILURE_TOPIC} for each record it refuses. Deployed only with the context flag {@code kafka}:
  * {@code msk:<clusterArn>} for Amazon MSK, {@code self:<host:port,...>} (plus {@code kafkaSecretArn}) for a
- * self-managed cluster. A batch the function keeps failing on (it throws only when a dependency failed) is recorded
+ * self-managed cluster ({@code kafkaAuth} picks SASL/SCRAM-512, -256, basic or mTLS), optionally with the function
+ * placed next to the brokers ({@link Network}). A batch the function keeps failing on (it throws only when a dependency failed) is recorded
  * in the SQS queue {@value #FAILED_BATCHES_QUEUE} (Lambda's on-failure destination for Kafka event sources:
  * topic, partition and offsets, not the payload), so the partition moves on.
  */
@@ -51,13 +58,24 @@ public final class KafkaIngest extends Construct {
     /** Records per invocation: each may be a 1 MiB image or a 5 MiB fetch, moderated one after the other. */
     public static final int BATCH_SIZE = 10;
     public static final int TIMEOUT_SECONDS = 300;
+    /** The event source's consumer group: fixed, so MSK IAM grants can name it and operators can find its lag. */
+    public static final String CONSUMER_GROUP = "image-scaler-kafka-ingest";
 
     /** Where the records come from. */
     public sealed interface Source permits Msk, SelfManaged {
     }
 
-    /** An Amazon MSK cluster (IAM access from the event source mapping; the function reaches it in its VPC). */
-    public record Msk(String clusterArn) implements Source {
+    /**
+     * An Amazon MSK cluster.
+     *
+     * @param clusterArn the cluster
+     * @param secretArn  a SASL/SCRAM secret ({@code kafkaSecretArn}); empty = IAM access control
+     */
+    public record Msk(String clusterArn, Optional<String> secretArn) implements Source {
+        /** The ARN of a topic or consumer group of this cluster ({@code kind} = {@code topic} or {@code group}). */
+        String resource(String kind, String name) {
+            return clusterArn.replaceFirst(":cluster/", ":" + kind + "/") + "/" + name;
+        }
     }
 
     /**
@@ -69,6 +87,35 @@ public final class KafkaIngest extends Construct {
      */
     public record SelfManaged(List<String> bootstrapServers, String secretArn, AuthenticationMethod authentication)
             implements Source {
+    }
+
+    /**
+     * Where the function runs when it must reach brokers that are not public ({@code kafkaVpcId},
+     * {@code kafkaSubnetIds}, {@code kafkaSecurityGroupIds}, all three or none): its producer writes the failure topic
+     * itself, so it needs the network path the event source's pollers have.
+     */
+    public record Network(String vpcId, List<String> subnetIds, List<String> securityGroupIds) {
+        static Optional<Network> fromContext(Node node) {
+            Optional<String> vpc = text(node, "kafkaVpcId");
+            List<String> subnets = list(node, "kafkaSubnetIds");
+            List<String> groups = list(node, "kafkaSecurityGroupIds");
+            if (vpc.isEmpty() && subnets.isEmpty() && groups.isEmpty()) {
+                return Optional.empty();
+            }
+            require(vpc.isPresent() && !subnets.isEmpty() && !groups.isEmpty(),
+                    "kafkaVpcId, kafkaSubnetIds and kafkaSecurityGroupIds go together (the function's place next to the brokers)");
+            String hex = "-([0-9a-f]{8}|[0-9a-f]{17})";
+            require(vpc.get().matches("vpc" + hex) && subnets.stream().allMatch(x -> x.matches("subnet" + hex))
+                    && groups.stream().allMatch(x -> x.matches("sg" + hex)), "kafkaVpcId must be vpc-<hex>, kafkaSubnetIds"
+                    + " subnet-<hex>,..., kafkaSecurityGroupIds sg-<hex>,... (EC2 ids), got " + vpc.get() + " " + subnets
+                    + " " + groups);
+            return Optional.of(new Network(vpc.get(), subnets, groups));
+        }
+
+        private static List<String> list(Node node, String key) {
+            return text(node, key).map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList())
+                    .orElse(List.of());
+        }
     }
 
     /** The {@code kafka} context flag, validated; empty when it is absent. */
@@ -83,7 +130,9 @@ public final class KafkaIngest extends Construct {
             require(arn.startsWith("arn:") && arn.contains(":kafka:") && arn.contains(":cluster/"),
                     "kafka=msk:<clusterArn> needs an MSK cluster ARN (arn:aws:kafka:REGION:ACCOUNT:cluster/NAME/UUID), got '"
                             + arn + "'");
-            return Optional.of(new Msk(arn));
+            Optional<String> secret = text(node, "kafkaSecretArn");
+            secret.ifPresent(KafkaIngest::requireSecretArn);
+            return Optional.of(new Msk(arn, secret));
         }
         if (value.startsWith("self:")) {
             List<String> servers = Arrays.stream(value.substring("self:".length()).split(","))
@@ -94,8 +143,7 @@ public final class KafkaIngest extends Construct {
                     "cdk context: kafka=self:... needs kafkaSecretArn, the complete ARN of the Secrets Manager secret the"
                             + " event source authenticates to the brokers with (SASL/SCRAM username and password, or an"
                             + " mTLS client certificate with kafkaAuth=CLIENT_CERTIFICATE_TLS_AUTH)"));
-            require(secret.startsWith("arn:") && secret.contains(":secretsmanager:") && secret.contains(":secret:"),
-                    "kafkaSecretArn must be a Secrets Manager secret ARN, got '" + secret + "'");
+            requireSecretArn(secret);
             String auth = text(node, "kafkaAuth").orElse("SASL_SCRAM_512_AUTH");
             AuthenticationMethod method = Arrays.stream(AuthenticationMethod.values())
                     .filter(m -> m.name().equals(auth)).findFirst()
@@ -107,11 +155,16 @@ public final class KafkaIngest extends Construct {
                 + value + "'");
     }
 
+    private static void requireSecretArn(String secret) {
+        require(secret.startsWith("arn:") && secret.contains(":secretsmanager:") && secret.contains(":secret:"),
+                "kafkaSecretArn must be the complete ARN of a Secrets Manager secret, got '" + secret + "'");
+    }
+
     private final Function function;
     private final Queue failedBatches;
 
-    public KafkaIngest(Construct scope, String id, DeploymentSettings settings, Source source, Storage storage,
-                       ImageApi api, ServiceEvents events) {
+    public KafkaIngest(Construct scope, String id, DeploymentSettings settings, Source source, Optional<Network> network,
+                       Storage storage, ImageApi api, ServiceEvents events) {
         super(scope, id);
         Map<String, String> env = new LinkedHashMap<>(api.environment());
         // MSK: unset, the handler takes the event's bootstrapServers (the brokers the event source read from)
@@ -122,7 +175,7 @@ public final class KafkaIngest extends Construct {
 
         LogGroup logs = new LogGroup(this, "IngestLogs", LogGroupProps.builder()
                 .retention(RetentionDays.ONE_MONTH).build());
-        function = new Function(this, "Ingest", FunctionProps.builder()
+        FunctionProps.Builder props = FunctionProps.builder()
                 .description("image-scaler: uploads published to Kafka (" + TOPIC + "), through the same intake as POST /v1/images")
                 .runtime(Runtime.JAVA_25)
                 .architecture(settings.lambdaArchitecture())
@@ -133,8 +186,16 @@ public final class KafkaIngest extends Construct {
                 .tracing(Tracing.ACTIVE)
                 .environment(env)
                 .logGroup(logs)
-                .role(FunctionRole.writingTo(this, "IngestRole", logs, "image-scaler Kafka ingest: its own logs plus the grants below"))
-                .build());
+                .role(FunctionRole.writingTo(this, "IngestRole", logs, "image-scaler Kafka ingest: its own logs plus the grants below"));
+        network.ifPresent(n -> props
+                .vpc(Vpc.fromVpcAttributes(this, "Vpc", VpcAttributes.builder()
+                        // only the subnets named below are used; the zones are the region's, as CloudFormation lists them
+                        .vpcId(n.vpcId()).availabilityZones(Fn.getAzs()).build()))
+                .vpcSubnets(SubnetSelection.builder().subnets(n.subnetIds().stream()
+                        .map(subnet -> Subnet.fromSubnetId(this, "Subnet-" + subnet, subnet)).toList()).build())
+                .securityGroups(n.securityGroupIds().stream()
+                        .map(group -> SecurityGroup.fromSecurityGroupId(this, "Group-" + group, group)).toList()));
+        function = new Function(this, "Ingest", props.build());
 
         failedBatches = new Queue(this, "FailedBatches", QueueProps.builder()
                 .queueName(FAILED_BATCHES_QUEUE)
@@ -149,23 +210,68 @@ public final class KafkaIngest extends Construct {
         function.addEventSource(eventSource(source));
         grantLeastPrivilege(settings, storage, api);
         events.publishFrom(function);
+        if (source instanceof Msk msk && msk.secretArn().isEmpty()) {
+            grantMskIamAccess(msk);
+        }
+        suppressAwsManagedPolicies(source, network);
+    }
+
+    /**
+     * MSK with IAM access control: the event source mapping reads as the function's role (connect, describe and
+     * read the topic, join its consumer group), and the function's producer writes the failure topic.
+     */
+    private void grantMskIamAccess(Msk msk) {
+        function.addToRolePolicy(Allow.statement(List.of("kafka-cluster:Connect", "kafka-cluster:DescribeClusterDynamicConfiguration"),
+                List.of(msk.clusterArn())));
+        function.addToRolePolicy(Allow.statement(List.of("kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"),
+                List.of(msk.resource("topic", TOPIC))));
+        function.addToRolePolicy(Allow.statement(List.of("kafka-cluster:DescribeTopic", "kafka-cluster:WriteData"),
+                List.of(msk.resource("topic", FAILURE_TOPIC))));
+        function.addToRolePolicy(Allow.statement(List.of("kafka-cluster:DescribeGroup", "kafka-cluster:AlterGroup"),
+                List.of(msk.resource("group", CONSUMER_GROUP))));
+    }
+
+    /** The managed policies CDK attaches for an MSK event source and for a function in a VPC, and why they stay. */
+    private void suppressAwsManagedPolicies(Source source, Optional<Network> network) {
+        List<String> policies = new java.util.ArrayList<>();
+        if (source instanceof Msk) {
+            policies.add("Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaMSKExecutionRole");
+        }
+        if (network.isPresent()) {
+            policies.add("Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole");
+        }
+        if (policies.isEmpty()) {
+            return;
+        }
+        NagSuppressions.addResourceSuppressions(function.getRole(), List.of(NagPackSuppression.builder().id("AwsSolutions-IAM4")
+                .appliesTo(policies)
+                .reason("attached by CDK for what Lambda itself does with this role: the MSK event source's pollers"
+                        + " describe the cluster and create network interfaces in its VPC, a function in a VPC gets its"
+                        + " interfaces; the EC2 network-interface actions have no resource-level scoping that names"
+                        + " interfaces before they exist, and the policies are AWS's documented minimum for both")
+                .build()), true);
     }
 
     private IEventSource eventSource(Source source) {
         SqsDlq onFailure = new SqsDlq(failedBatches);
         return switch (source) {
-            case Msk msk -> new ManagedKafkaEventSource(ManagedKafkaEventSourceProps.builder()
-                    .clusterArn(msk.clusterArn())
-                    .topic(TOPIC)
-                    .startingPosition(StartingPosition.LATEST)
-                    .batchSize(BATCH_SIZE)
-                    .onFailure(onFailure)
-                    .build());
+            case Msk msk -> {
+                ManagedKafkaEventSourceProps.Builder props = ManagedKafkaEventSourceProps.builder()
+                        .clusterArn(msk.clusterArn())
+                        .topic(TOPIC)
+                        .consumerGroupId(CONSUMER_GROUP)
+                        .startingPosition(StartingPosition.LATEST)
+                        .batchSize(BATCH_SIZE)
+                        .onFailure(onFailure);
+                msk.secretArn().ifPresent(arn -> props.secret(Secret.fromSecretCompleteArn(this, "BrokerSecret", arn)));
+                yield new ManagedKafkaEventSource(props.build());
+            }
             case SelfManaged self -> {
                 ISecret secret = Secret.fromSecretCompleteArn(this, "BrokerSecret", self.secretArn());
                 yield new SelfManagedKafkaEventSource(SelfManagedKafkaEventSourceProps.builder()
                         .bootstrapServers(self.bootstrapServers())
                         .topic(TOPIC)
+                        .consumerGroupId(CONSUMER_GROUP)
                         .secret(secret)
                         .authenticationMethod(self.authentication())
                         .startingPosition(StartingPosition.LATEST)

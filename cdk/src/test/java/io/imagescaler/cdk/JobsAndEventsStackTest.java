@@ -27,6 +27,9 @@ class JobsAndEventsStackTest {
     static final String KAFKA_HANDLER = "io.imagescaler.handler.lambda.KafkaIngestHandler::handleRequest";
     static final String MSK_ARN = "arn:aws:kafka:us-east-1:123456789012:cluster/uploads/0f0e0d0c-0b0a-0908-0706-050403020100-1";
     static final String BROKER_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:kafka-uploads-AbCdEf";
+    /** MSK with IAM access, the function placed in the cluster's VPC. */
+    static final Map<String, Object> MSK_IN_VPC = Map.of("kafka", "msk:" + MSK_ARN, "kafkaVpcId", "vpc-0a1b2c3d4e5f60718",
+            "kafkaSubnetIds", "subnet-0aaa1111bbbb2222c,subnet-0bbb2222cccc3333d", "kafkaSecurityGroupIds", "sg-0ccc3333dddd4444e");
 
     static Synthesized synth;
     static TemplateJson t;
@@ -333,8 +336,8 @@ class JobsAndEventsStackTest {
     }
 
     @Test
-    void kafkaMskConsumesImageUploadsFromTheClusterWithTheIntakesGrants() {
-        Synthesized msk = Synthesized.with("kafka-msk", Map.of("kafka", "msk:" + MSK_ARN));
+    void kafkaMskConsumesImageUploadsFromTheClusterWithTheIntakesGrantsAndIamAccessToItsTopicsAndGroup() {
+        Synthesized msk = Synthesized.with("kafka-msk", MSK_IN_VPC);
         TemplateJson m = TemplateJson.of(msk.template());
         KafkaIngest kafka = msk.stack().kafka().orElseThrow();
         String fnId = id(msk, kafka.function());
@@ -349,8 +352,29 @@ class JobsAndEventsStackTest {
         assertEquals(List.of("image-uploads"), list(mapping.get("Topics")));
         assertEquals("LATEST", mapping.get("StartingPosition").asText());
         assertEquals(KafkaIngest.BATCH_SIZE, mapping.get("BatchSize").asInt());
+        assertEquals("image-scaler-kafka-ingest", mapping.at("/AmazonManagedKafkaEventSourceConfig/ConsumerGroupId").asText());
         assertTrue(TemplateJson.references(mapping.at("/DestinationConfig/OnFailure/Destination"), id(msk, kafka.failedBatches())));
         assertIntakeGrants(msk, m, kafka);
+        // IAM access control: read the topic, join the group, write the failure topic, nothing else of the cluster
+        String prefix = "arn:aws:kafka:us-east-1:123456789012:";
+        String cluster = "uploads/0f0e0d0c-0b0a-0908-0706-050403020100-1";
+        Map<String, List<String>> kafkaGrants = new java.util.HashMap<>();
+        statementsOf(msk, m, kafka.function().getRole()).stream()
+                .filter(x -> list(x.get("Action")).stream().anyMatch(a -> a.startsWith("kafka-cluster:")))
+                .forEach(x -> kafkaGrants.put(x.get("Resource").asText(), list(x.get("Action"))));
+        assertEquals(Map.of(
+                MSK_ARN, List.of("kafka-cluster:Connect", "kafka-cluster:DescribeClusterDynamicConfiguration"),
+                prefix + "topic/" + cluster + "/image-uploads", List.of("kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"),
+                prefix + "topic/" + cluster + "/image-uploads-failed", List.of("kafka-cluster:DescribeTopic", "kafka-cluster:WriteData"),
+                prefix + "group/" + cluster + "/image-scaler-kafka-ingest", List.of("kafka-cluster:DescribeGroup", "kafka-cluster:AlterGroup")),
+                kafkaGrants);
+        JsonNode vpc = m.resources().get(fnId).at("/Properties/VpcConfig");
+        assertEquals(List.of("subnet-0aaa1111bbbb2222c", "subnet-0bbb2222cccc3333d"), list(vpc.get("SubnetIds")));
+        assertEquals(List.of("sg-0ccc3333dddd4444e"), list(vpc.get("SecurityGroupIds")));
+
+        IllegalArgumentException half = assertThrows(IllegalArgumentException.class, () -> Synthesized.with("kafka-halfvpc",
+                Map.of("kafka", "msk:" + MSK_ARN, "kafkaSubnetIds", "subnet-0aaa1111bbbb2222c")));
+        assertTrue(half.getMessage().contains("go together"), half.getMessage());
     }
 
     @Test
@@ -367,6 +391,9 @@ class JobsAndEventsStackTest {
                 list(mapping.at("/SelfManagedEventSource/Endpoints/KafkaBootstrapServers")));
         assertEquals(List.of("image-uploads"), list(mapping.get("Topics")));
         assertEquals("LATEST", mapping.get("StartingPosition").asText());
+        assertFalse(s.resources().get(fnId).get("Properties").has("VpcConfig"), "public brokers: no VPC without the context");
+        assertTrue(statementsOf(self, s, kafka.function().getRole()).stream()
+                .noneMatch(x -> list(x.get("Action")).stream().anyMatch(a -> a.startsWith("kafka-cluster:"))));
         JsonNode access = mapping.get("SourceAccessConfigurations");
         assertTrue(TemplateJson.find(access, a -> "SASL_SCRAM_512_AUTH".equals(a.path("Type").asText())
                 && BROKER_SECRET.equals(a.path("URI").asText())).size() == 1, access.toString());
