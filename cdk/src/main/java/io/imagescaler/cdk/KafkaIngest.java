@@ -11,6 +11,8 @@ import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.ec2.ISecurityGroup;
+import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.Subnet;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
@@ -187,14 +189,8 @@ public final class KafkaIngest extends Construct {
                 .environment(env)
                 .logGroup(logs)
                 .role(FunctionRole.writingTo(this, "IngestRole", logs, "image-scaler Kafka ingest: its own logs plus the grants below"));
-        network.ifPresent(n -> props
-                .vpc(Vpc.fromVpcAttributes(this, "Vpc", VpcAttributes.builder()
-                        // only the subnets named below are used; the zones are the region's, as CloudFormation lists them
-                        .vpcId(n.vpcId()).availabilityZones(Fn.getAzs()).build()))
-                .vpcSubnets(SubnetSelection.builder().subnets(n.subnetIds().stream()
-                        .map(subnet -> Subnet.fromSubnetId(this, "Subnet-" + subnet, subnet)).toList()).build())
-                .securityGroups(n.securityGroupIds().stream()
-                        .map(group -> SecurityGroup.fromSecurityGroupId(this, "Group-" + group, group)).toList()));
+        Optional<Placement> placement = network.map(this::place);
+        placement.ifPresent(p -> props.vpc(p.vpc()).vpcSubnets(p.subnets()).securityGroups(p.groups()));
         function = new Function(this, "Ingest", props.build());
 
         failedBatches = new Queue(this, "FailedBatches", QueueProps.builder()
@@ -207,7 +203,7 @@ public final class KafkaIngest extends Construct {
                 .reason("this queue is itself the dead-letter destination: the Kafka event source's on-failure"
                         + " destination, holding the topic/partition/offsets of batches the function kept failing on")
                 .build()));
-        function.addEventSource(eventSource(source));
+        function.addEventSource(eventSource(source, placement));
         grantLeastPrivilege(settings, storage, api);
         events.publishFrom(function);
         if (source instanceof Msk msk && msk.secretArn().isEmpty()) {
@@ -252,7 +248,22 @@ public final class KafkaIngest extends Construct {
                 .build()), true);
     }
 
-    private IEventSource eventSource(Source source) {
+    /** The imported VPC, subnets and security groups of a {@link Network}. */
+    private record Placement(IVpc vpc, SubnetSelection subnets, List<ISecurityGroup> groups) {
+    }
+
+    private Placement place(Network n) {
+        return new Placement(
+                Vpc.fromVpcAttributes(this, "Vpc", VpcAttributes.builder()
+                        // only the subnets named below are used; the zones are the region's, as CloudFormation lists them
+                        .vpcId(n.vpcId()).availabilityZones(Fn.getAzs()).build()),
+                SubnetSelection.builder().subnets(n.subnetIds().stream()
+                        .map(subnet -> Subnet.fromSubnetId(this, "Subnet-" + subnet, subnet)).toList()).build(),
+                n.securityGroupIds().stream()
+                        .map(group -> SecurityGroup.fromSecurityGroupId(this, "Group-" + group, group)).toList());
+    }
+
+    private IEventSource eventSource(Source source, Optional<Placement> placement) {
         SqsDlq onFailure = new SqsDlq(failedBatches);
         return switch (source) {
             case Msk msk -> {
@@ -268,7 +279,7 @@ public final class KafkaIngest extends Construct {
             }
             case SelfManaged self -> {
                 ISecret secret = Secret.fromSecretCompleteArn(this, "BrokerSecret", self.secretArn());
-                yield new SelfManagedKafkaEventSource(SelfManagedKafkaEventSourceProps.builder()
+                SelfManagedKafkaEventSourceProps.Builder props = SelfManagedKafkaEventSourceProps.builder()
                         .bootstrapServers(self.bootstrapServers())
                         .topic(TOPIC)
                         .consumerGroupId(CONSUMER_GROUP)
@@ -276,8 +287,11 @@ public final class KafkaIngest extends Construct {
                         .authenticationMethod(self.authentication())
                         .startingPosition(StartingPosition.LATEST)
                         .batchSize(BATCH_SIZE)
-                        .onFailure(onFailure)
-                        .build());
+                        .onFailure(onFailure);
+                // brokers inside a VPC: the event source's pollers reach them from the same subnets (MSK's pollers
+                // use the cluster's own network configuration)
+                placement.ifPresent(p -> props.vpc(p.vpc()).vpcSubnets(p.subnets()).securityGroup(p.groups().getFirst()));
+                yield new SelfManagedKafkaEventSource(props.build());
             }
         };
     }

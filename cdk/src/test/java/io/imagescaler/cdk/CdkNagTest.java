@@ -34,8 +34,7 @@ class CdkNagTest {
                 Arguments.of("sr-mail", Map.of("sr", "true", "mailFrom", "uploads@example.org")),
                 Arguments.of("domain", Map.of("domainName", "images.example.org", "certificateArn", CERT)),
                 Arguments.of("kafka-msk", JobsAndEventsStackTest.MSK_IN_VPC),
-                Arguments.of("kafka-self", Map.of("kafka", "self:b1.example.org:9096",
-                        "kafkaSecretArn", JobsAndEventsStackTest.BROKER_SECRET)));
+                Arguments.of("kafka-self", JobsAndEventsStackTest.SELF_IN_VPC));
     }
 
     record Checked(ImageScalerStack stack, Template template) {

@@ -27,9 +27,19 @@ class JobsAndEventsStackTest {
     static final String KAFKA_HANDLER = "io.imagescaler.handler.lambda.KafkaIngestHandler::handleRequest";
     static final String MSK_ARN = "arn:aws:kafka:us-east-1:123456789012:cluster/uploads/0f0e0d0c-0b0a-0908-0706-050403020100-1";
     static final String BROKER_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:kafka-uploads-AbCdEf";
-    /** MSK with IAM access, the function placed in the cluster's VPC. */
-    static final Map<String, Object> MSK_IN_VPC = Map.of("kafka", "msk:" + MSK_ARN, "kafkaVpcId", "vpc-0a1b2c3d4e5f60718",
+    static final Map<String, Object> VPC = Map.of("kafkaVpcId", "vpc-0a1b2c3d4e5f60718",
             "kafkaSubnetIds", "subnet-0aaa1111bbbb2222c,subnet-0bbb2222cccc3333d", "kafkaSecurityGroupIds", "sg-0ccc3333dddd4444e");
+    /** MSK with IAM access, the function placed in the cluster's VPC. */
+    static final Map<String, Object> MSK_IN_VPC = with(VPC, Map.of("kafka", "msk:" + MSK_ARN));
+    /** Self-managed brokers inside a VPC: the function and the event source's pollers placed there. */
+    static final Map<String, Object> SELF_IN_VPC = with(VPC, Map.of("kafka", "self:b1.internal:9096",
+            "kafkaSecretArn", BROKER_SECRET, "kafkaAuth", "SASL_SCRAM_256_AUTH"));
+
+    private static Map<String, Object> with(Map<String, Object> a, Map<String, Object> b) {
+        Map<String, Object> out = new java.util.HashMap<>(a);
+        out.putAll(b);
+        return Map.copyOf(out);
+    }
 
     static Synthesized synth;
     static TemplateJson t;
@@ -399,6 +409,15 @@ class JobsAndEventsStackTest {
                 && BROKER_SECRET.equals(a.path("URI").asText())).size() == 1, access.toString());
         assertTrue(TemplateJson.references(mapping.at("/DestinationConfig/OnFailure/Destination"), id(self, kafka.failedBatches())));
         assertIntakeGrants(self, s, kafka);
+
+        Synthesized inVpc = Synthesized.with("kafka-self-vpc", SELF_IN_VPC);
+        TemplateJson v = TemplateJson.of(inVpc.template());
+        JsonNode vpcAccess = mappingOf(v, id(inVpc, inVpc.stack().kafka().orElseThrow().function())).get("SourceAccessConfigurations");
+        Set<String> entries = new java.util.HashSet<>();
+        vpcAccess.forEach(a -> entries.add(a.get("Type").asText() + "=" + a.get("URI").asText()));
+        // the pollers' network, in the form CDK's SelfManagedKafkaEventSource writes it (plain EC2 ids)
+        assertEquals(Set.of("SASL_SCRAM_256_AUTH=" + BROKER_SECRET, "VPC_SUBNET=subnet-0aaa1111bbbb2222c",
+                "VPC_SUBNET=subnet-0bbb2222cccc3333d", "VPC_SECURITY_GROUP=sg-0ccc3333dddd4444e"), entries);
 
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
                 () -> Synthesized.with("kafka-nosecret", Map.of("kafka", "self:b1.example.org:9096")));
