@@ -7,11 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
+import software.amazon.awscdk.services.ec2.ISubnet;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.Subnet;
@@ -253,12 +255,18 @@ public final class KafkaIngest extends Construct {
     }
 
     private Placement place(Network n) {
-        return new Placement(
-                Vpc.fromVpcAttributes(this, "Vpc", VpcAttributes.builder()
-                        // only the subnets named below are used; the zones are the region's, as CloudFormation lists them
-                        .vpcId(n.vpcId()).availabilityZones(Fn.getAzs()).build()),
-                SubnetSelection.builder().subnets(n.subnetIds().stream()
-                        .map(subnet -> Subnet.fromSubnetId(this, "Subnet-" + subnet, subnet)).toList()).build(),
+        // only the subnets named in the context are used, never the VPC's subnet list or a subnet's route table
+        IVpc vpc = Vpc.fromVpcAttributes(this, "Vpc", VpcAttributes.builder()
+                .vpcId(n.vpcId()).availabilityZones(Fn.getAzs()).build());
+        Annotations.of(vpc).acknowledgeWarning("@aws-cdk/aws-ec2:vpcAttributeIsListTokenavailabilityZones",
+                "the function and the event source name their subnets explicitly (kafkaSubnetIds)");
+        List<ISubnet> subnets = n.subnetIds().stream().map(id -> {
+            ISubnet subnet = Subnet.fromSubnetId(this, "Subnet-" + id, id);
+            Annotations.of(subnet).acknowledgeWarning("@aws-cdk/aws-ec2:noSubnetRouteTableId",
+                    "nothing here reads the subnet's route table; Lambda only places network interfaces in it");
+            return subnet;
+        }).toList();
+        return new Placement(vpc, SubnetSelection.builder().subnets(subnets).build(),
                 n.securityGroupIds().stream()
                         .map(group -> SecurityGroup.fromSecurityGroupId(this, "Group-" + group, group)).toList());
     }

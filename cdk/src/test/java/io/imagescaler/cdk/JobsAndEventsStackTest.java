@@ -164,6 +164,7 @@ class JobsAndEventsStackTest {
                 "jobsMaxConcurrency", "7", "sr", "true", "mailFrom", "jobs@example.org",
                 "resultSigningKeySecretArn", existing));
         TemplateJson tt = TemplateJson.of(tuned.template());
+        noWarnings(tuned);
         assertEquals(5, props(tuned, tt, tuned.stack().jobs().queue().queue()).at("/RedrivePolicy/maxReceiveCount").asInt());
         assertEquals(3, props(tuned, tt, tuned.stack().uploadProcessing().uploads().queue())
                 .at("/RedrivePolicy/maxReceiveCount").asInt(), "the uploads queue keeps its own count");
@@ -382,6 +383,8 @@ class JobsAndEventsStackTest {
         assertEquals(List.of("subnet-0aaa1111bbbb2222c", "subnet-0bbb2222cccc3333d"), list(vpc.get("SubnetIds")));
         assertEquals(List.of("sg-0ccc3333dddd4444e"), list(vpc.get("SecurityGroupIds")));
 
+        noWarnings(msk);
+
         IllegalArgumentException half = assertThrows(IllegalArgumentException.class, () -> Synthesized.with("kafka-halfvpc",
                 Map.of("kafka", "msk:" + MSK_ARN, "kafkaSubnetIds", "subnet-0aaa1111bbbb2222c")));
         assertTrue(half.getMessage().contains("go together"), half.getMessage());
@@ -410,7 +413,9 @@ class JobsAndEventsStackTest {
         assertTrue(TemplateJson.references(mapping.at("/DestinationConfig/OnFailure/Destination"), id(self, kafka.failedBatches())));
         assertIntakeGrants(self, s, kafka);
 
+        noWarnings(self);
         Synthesized inVpc = Synthesized.with("kafka-self-vpc", SELF_IN_VPC);
+        noWarnings(inVpc);
         TemplateJson v = TemplateJson.of(inVpc.template());
         JsonNode vpcAccess = mappingOf(v, id(inVpc, inVpc.stack().kafka().orElseThrow().function())).get("SourceAccessConfigurations");
         Set<String> entries = new java.util.HashSet<>();
@@ -447,6 +452,12 @@ class JobsAndEventsStackTest {
     }
 
     // ---- helpers --------------------------------------------------------------------------------------
+
+    private static void noWarnings(Synthesized s) {
+        var annotations = software.amazon.awscdk.assertions.Annotations.fromStack(s.stack());
+        annotations.hasNoError("*", software.amazon.awscdk.assertions.Match.anyValue());
+        annotations.hasNoWarning("*", software.amazon.awscdk.assertions.Match.anyValue());
+    }
 
     private static String id(Synthesized s, IConstruct c) {
         return LogicalIds.logicalId(s, c);
