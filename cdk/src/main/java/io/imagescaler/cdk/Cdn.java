@@ -99,7 +99,7 @@ public final class Cdn extends Construct {
                 .build());
 
         // a result's key is its path; the signed-URL parameters never enter it. Results are immutable and gone
-        // from the bucket after Storage.RESULT_LIFETIME_DAYS, so the edge keeps them no longer either
+        // from the bucket after Storage.resultLifetimeDays, so the edge keeps them no longer either
         resultCachePolicy = new CachePolicy(this, "ResultCache", CachePolicyProps.builder()
                 .comment("image-scaler job results: path only")
                 .queryStringBehavior(CacheQueryStringBehavior.none())
@@ -109,7 +109,7 @@ public final class Cdn extends Construct {
                 .enableAcceptEncodingBrotli(false)
                 .minTtl(Duration.seconds(0))
                 .defaultTtl(Duration.days(1))
-                .maxTtl(Duration.days(Storage.RESULT_LIFETIME_DAYS))
+                .maxTtl(Duration.days(Storage.resultLifetimeDays(settings)))
                 .build());
 
         Map<String, String> verify = Map.of(EdgeSecurity.ORIGIN_VERIFY_HEADER, security.currentOriginVerifyValue());

@@ -107,7 +107,7 @@ public final class Jobs extends Construct {
         env.put("RESULT_URL_BASE", cdn.resultUrlBase(settings));
         env.put("RESULT_KEY_PAIR_ID", cdn.signerKey().getPublicKeyId());
         env.put("RESULT_SIGNING_KEY_SECRET", resultSigningKey.getSecretArn());
-        env.put("RESULT_URL_LIFETIME_SECONDS", Long.toString(Duration.days(Storage.RESULT_LIFETIME_DAYS).toSeconds().longValue()));
+        env.put("RESULT_URL_LIFETIME_SECONDS", Long.toString(Duration.days(Storage.resultLifetimeDays(settings)).toSeconds().longValue()));
 
         LogGroup logs = new LogGroup(this, "WorkerLogs", LogGroupProps.builder()
                 .retention(RetentionDays.ONE_MONTH).build());

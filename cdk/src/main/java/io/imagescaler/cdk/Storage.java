@@ -39,8 +39,17 @@ public final class Storage extends Construct {
 
     /** Where job results go in the generated bucket: {@code processed/{jobId}/{n}-{transform}.{fmt}}. */
     public static final String PROCESSED_PREFIX = "processed/";
-    /** How long job results (and the signed links to them) live. */
+    /** How long job results (and the signed links to them) live, unless variants expire sooner. */
     public static final int RESULT_LIFETIME_DAYS = 7;
+
+    /**
+     * The days a job result lives: {@link #RESULT_LIFETIME_DAYS}, or fewer when {@code generatedExpiryDays} is
+     * shorter, because the variants' rule covers the whole bucket (S3 lifecycle filters cannot leave a prefix out)
+     * and a result link must never outlive its object.
+     */
+    public static int resultLifetimeDays(DeploymentSettings settings) {
+        return Math.min(RESULT_LIFETIME_DAYS, settings.generatedExpiryDays());
+    }
 
     private final Bucket logs;
     private final Bucket originals;
@@ -113,9 +122,9 @@ public final class Storage extends Construct {
                         // variants are a cache: anything not re-rendered within the window is re-rendered on demand
                         LifecycleRule.builder().id("variants-expire")
                                 .expiration(Duration.days(settings.generatedExpiryDays())).build(),
-                        // job results: their signed links live RESULT_LIFETIME_DAYS too (RESULT_URL_LIFETIME_SECONDS)
-                        LifecycleRule.builder().id("processed-" + RESULT_LIFETIME_DAYS + "d").prefix(PROCESSED_PREFIX)
-                                .expiration(Duration.days(RESULT_LIFETIME_DAYS)).build(),
+                        // job results: their signed links live as long (RESULT_URL_LIFETIME_SECONDS)
+                        LifecycleRule.builder().id("processed-" + resultLifetimeDays(settings) + "d").prefix(PROCESSED_PREFIX)
+                                .expiration(Duration.days(resultLifetimeDays(settings))).build(),
                         LifecycleRule.builder().id("abort-multipart-1d")
                                 .abortIncompleteMultipartUploadAfter(Duration.days(1)).build()))
                 .serverAccessLogsBucket(logs)

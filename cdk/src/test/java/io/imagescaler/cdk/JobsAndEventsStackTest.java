@@ -166,6 +166,13 @@ class JobsAndEventsStackTest {
         TemplateJson tt = TemplateJson.of(tuned.template());
         noWarnings(tuned);
         assertEquals(5, props(tuned, tt, tuned.stack().jobs().queue().queue()).at("/RedrivePolicy/maxReceiveCount").asInt());
+        // variants kept 3 days: results (and their links) no longer than that, or the bucket-wide rule deletes them first
+        Synthesized shortCache = Synthesized.with("jobs-short-cache", Map.of("generatedExpiryDays", "3"));
+        TemplateJson sc = TemplateJson.of(shortCache.template());
+        assertEquals(String.valueOf(3 * 24 * 3600), props(shortCache, sc, shortCache.stack().jobs().worker())
+                .at("/Environment/Variables/RESULT_URL_LIFETIME_SECONDS").asText());
+        assertEquals(3, TemplateJson.find(props(shortCache, sc, shortCache.stack().storage().generated()),
+                r -> "processed/".equals(r.path("Prefix").asText())).getFirst().get("ExpirationInDays").asInt());
         assertEquals(3, props(tuned, tt, tuned.stack().uploadProcessing().uploads().queue())
                 .at("/RedrivePolicy/maxReceiveCount").asInt(), "the uploads queue keeps its own count");
         JsonNode mapping = mappingOf(tt, id(tuned, tuned.stack().jobs().worker()));
