@@ -36,6 +36,7 @@ import software.amazon.awscdk.services.cloudfront.OriginRequestPolicy;
 import software.amazon.awscdk.services.cloudfront.PriceClass;
 import software.amazon.awscdk.services.cloudfront.PublicKey;
 import software.amazon.awscdk.services.cloudfront.PublicKeyProps;
+import software.amazon.awscdk.services.cloudfront.S3OriginAccessControl;
 import software.amazon.awscdk.services.cloudfront.SSLMethod;
 import software.amazon.awscdk.services.cloudfront.SecurityPolicyProtocol;
 import software.amazon.awscdk.services.cloudfront.ViewerProtocolPolicy;
@@ -44,6 +45,7 @@ import software.amazon.awscdk.services.cloudfront.origins.OriginGroupProps;
 import software.amazon.awscdk.services.cloudfront.origins.RestApiOrigin;
 import software.amazon.awscdk.services.cloudfront.origins.RestApiOriginProps;
 import software.amazon.awscdk.services.cloudfront.origins.S3BucketOrigin;
+import software.amazon.awscdk.services.cloudfront.origins.S3BucketOriginWithOACProps;
 import software.constructs.Construct;
 
 /**
@@ -51,13 +53,20 @@ import software.constructs.Construct;
  * group: the generated bucket through Origin Access Control first, API Gateway when the bucket answers
  * 403/404 (a miss: OAC without ListBucket answers 403). Everything else goes to API Gateway uncached.
  * Every API Gateway origin request carries {@code X-Origin-Verify}, which the regional WAF requires.
+ * Job results ({@code /processed/{jobId}/{file}}) come straight from the generated bucket through the same
+ * Origin Access Control, behind the same trusted key group as variants (the worker signs their links).
  */
 public final class Cdn extends Construct {
     public static final String VARIANT_PATH = "/v1/images/*/*";
     public static final List<Number> FAILOVER_STATUS_CODES = List.of(403, 404);
+    /** Job results, as keyed in the generated bucket ({@link Storage#PROCESSED_PREFIX}). */
+    public static final String RESULT_PATH = "/processed/*";
+    /** Job submissions sit under the variant pattern's shape and must reach the API uncached. */
+    public static final String JOBS_PATH = "/v1/images/*/jobs";
 
     private final Distribution distribution;
     private final CachePolicy variantCachePolicy;
+    private final CachePolicy resultCachePolicy;
     private final KeyGroup signers;
     private final PublicKey signerKey;
 
@@ -89,6 +98,20 @@ public final class Cdn extends Construct {
                 .maxTtl(Duration.days(365))
                 .build());
 
+        // a result's key is its path; the signed-URL parameters never enter it. Results are immutable and gone
+        // from the bucket after Storage.resultLifetimeDays, so the edge keeps them no longer either
+        resultCachePolicy = new CachePolicy(this, "ResultCache", CachePolicyProps.builder()
+                .comment("image-scaler job results: path only")
+                .queryStringBehavior(CacheQueryStringBehavior.none())
+                .headerBehavior(CacheHeaderBehavior.none())
+                .cookieBehavior(CacheCookieBehavior.none())
+                .enableAcceptEncodingGzip(false)
+                .enableAcceptEncodingBrotli(false)
+                .minTtl(Duration.seconds(0))
+                .defaultTtl(Duration.days(1))
+                .maxTtl(Duration.days(Storage.resultLifetimeDays(settings)))
+                .build());
+
         Map<String, String> verify = Map.of(EdgeSecurity.ORIGIN_VERIFY_HEADER, security.currentOriginVerifyValue());
         IOrigin apiOrigin = new RestApiOrigin(api.api(), RestApiOriginProps.builder()
                 .originPath("/" + ImageApi.STAGE)
@@ -106,8 +129,12 @@ public final class Cdn extends Construct {
                 .customHeaders(verifyAndAccept)
                 .readTimeout(Duration.seconds(30))
                 .build());
+        // one Origin Access Control for both uses of the generated bucket (variants, job results)
+        S3OriginAccessControl generatedAccess = new S3OriginAccessControl(this, "GeneratedAccess");
+        S3BucketOriginWithOACProps withAccess = S3BucketOriginWithOACProps.builder()
+                .originAccessControl(generatedAccess).build();
         IOrigin variants = new OriginGroup(OriginGroupProps.builder()
-                .primaryOrigin(S3BucketOrigin.withOriginAccessControl(storage.generated()))
+                .primaryOrigin(S3BucketOrigin.withOriginAccessControl(storage.generated(), withAccess))
                 .fallbackOrigin(apiVariantOrigin)
                 .fallbackStatusCodes(FAILOVER_STATUS_CODES)
                 .build());
@@ -139,6 +166,16 @@ public final class Cdn extends Construct {
                 .allowedMethods(AllowedMethods.ALLOW_GET_HEAD)
                 .cachePolicy(CachePolicy.CACHING_DISABLED)
                 .originRequestPolicy(OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER)
+                .trustedKeyGroups(List.of(signers))
+                .build();
+        IOrigin results = S3BucketOrigin.withOriginAccessControl(storage.generated(), withAccess);
+        BehaviorOptions resultBehavior = BehaviorOptions.builder()
+                .origin(results)
+                .viewerProtocolPolicy(ViewerProtocolPolicy.HTTPS_ONLY)
+                .allowedMethods(AllowedMethods.ALLOW_GET_HEAD)
+                .cachedMethods(CachedMethods.CACHE_GET_HEAD)
+                .cachePolicy(resultCachePolicy)
+                .compress(false)
                 .trustedKeyGroups(List.of(signers))
                 .build();
         BehaviorOptions apiBehavior = BehaviorOptions.builder()
@@ -182,7 +219,10 @@ public final class Cdn extends Construct {
         // CloudFront matches behaviours in order: the two specific patterns must precede the variant one
         distribution.addBehavior("/v1/images/*/original", apiOrigin, signedApi);
         distribution.addBehavior("/v1/images/*/metadata", apiOrigin, apiBehavior);
+        // POST (owner's bearer token, checked by the API's authorizer), no signed URL
+        distribution.addBehavior(JOBS_PATH, apiOrigin, apiBehavior);
         distribution.addBehavior(VARIANT_PATH, variants, variantBehavior);
+        distribution.addBehavior(RESULT_PATH, results, resultBehavior);
     }
 
     private String signerPublicKey(DeploymentSettings settings) {
@@ -210,6 +250,15 @@ public final class Cdn extends Construct {
 
     public CachePolicy variantCachePolicy() {
         return variantCachePolicy;
+    }
+
+    public CachePolicy resultCachePolicy() {
+        return resultCachePolicy;
+    }
+
+    /** {@code https://} and the distribution's domain: the base of signed result links. */
+    public String resultUrlBase(DeploymentSettings settings) {
+        return "https://" + settings.domainName().orElse(distribution.getDistributionDomainName());
     }
 
     /** Its id is the {@code Key-Pair-Id} of every signed URL. */

@@ -179,6 +179,9 @@ public final class ImageApi extends Construct {
         uploads.addMethod("POST", proxy, uploader);
         uploads.addResource("{id}").addResource("complete").addMethod("POST", proxy, uploader);
         v1.addResource("stats").addMethod("GET", proxy, uploader);
+        // asynchronous jobs (issue 15): the owner's token, checked here and by the handler
+        image.addResource("jobs").addMethod("POST", proxy, uploader);
+        v1.addResource("jobs").addResource("{jobId}").addMethod("GET", proxy, uploader);
 
         NagSuppressions.addResourceSuppressions(api, List.of(
                 NagPackSuppression.builder().id("AwsSolutions-APIG2").reason("the handler validates every request"

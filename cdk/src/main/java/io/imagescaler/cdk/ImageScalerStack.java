@@ -24,9 +24,12 @@ public final class ImageScalerStack extends Stack {
     private final EdgeSecurity security;
     private final Uploaders uploaders;
     private final Optional<SuperResolution> sr;
+    private final ServiceEvents events;
     private final ImageApi api;
     private final UploadProcessing uploadProcessing;
     private final Cdn cdn;
+    private final Jobs jobs;
+    private final Optional<KafkaIngest> kafka;
     private final OriginVerifyRotation rotation;
     private final Monitoring monitoring;
     private final Analytics analytics;
@@ -43,21 +46,32 @@ public final class ImageScalerStack extends Stack {
                 WafRuleSet.load(settings.wafRulesDir().resolve("cloudfront-acl.json")));
         uploaders = new Uploaders(this, "Uploaders", settings);
         sr = settings.superResolution() ? Optional.of(new SuperResolution(this, "SuperResolution", settings)) : Optional.empty();
+        events = new ServiceEvents(this, "Events");
         api = new ImageApi(this, "ImageApi", settings, repo, storage, security, uploaders, sr);
         uploadProcessing = new UploadProcessing(this, "UploadProcessing", settings, storage, api);
         cdn = new Cdn(this, "Cdn", settings, repo, storage, api, security);
+        // after the distribution: the worker's result links name its domain (nothing before depends on the worker)
+        jobs = new Jobs(this, "Jobs", settings, Jobs.Settings.fromContext(getNode()), storage, api, cdn, sr, events);
+        events.publishFrom(api.function());
+        events.publishFrom(uploadProcessing.function());
+        kafka = KafkaIngest.fromContext(getNode())
+                .map(source -> new KafkaIngest(this, "KafkaIngest", settings, source, KafkaIngest.Network.fromContext(getNode()),
+                        storage, api, events));
         rotation = new OriginVerifyRotation(this, "OriginVerifyRotation", repo, security, cdn);
-        monitoring = new Monitoring(this, "Monitoring", settings, api, cdn, security, sr);
+        monitoring = new Monitoring(this, "Monitoring", settings, api, cdn, security, sr, jobs, uploadProcessing);
         grantInvalidation();
         analytics = new Analytics(this, "Analytics", settings, repo, storage.logs());
         analytics.grantReportsTo(api.function());
         analytics.grantEventsTo(uploadProcessing.function());
+        analytics.grantEventsTo(jobs.worker());
+        kafka.ifPresent(k -> analytics.grantEventsTo(k.function()));
         analytics.logRequestsOf(cdn.distribution());
-        // CDK's own singleton that configures S3 event notifications at deploy time (not this app's code)
+        // CDK's own singleton that configures S3 event notifications at deploy time (not this app's code): it turns
+        // on the originals bucket's EventBridge delivery
         NagSuppressions.addResourceSuppressionsByPath(this, "/" + id + "/BucketNotificationsHandler050a0587b7544547bf325f094a3db834/Role/Resource",
                 List.of(NagPackSuppression.builder().id("AwsSolutions-IAM4").reason("the role of CDK's built-in"
                         + " BucketNotificationsHandler, which only runs during deployment to put the originals"
-                        + " bucket's notification configuration; CDK defines it with AWSLambdaBasicExecutionRole")
+                        + " bucket's notification configuration (EventBridge on); CDK defines it with AWSLambdaBasicExecutionRole")
                         .build()));
 
         output("DistributionDomain", cdn.distribution().getDistributionDomainName());
@@ -71,6 +85,9 @@ public final class ImageScalerStack extends Stack {
         output("KeyGroupId", cdn.signers().getKeyGroupId());
         output("SignerKeyPairId", cdn.signerKey().getPublicKeyId());
         output("AlarmTopic", monitoring.alarms().getTopicArn());
+        output("JobsQueueUrl", jobs.queue().queue().getQueueUrl());
+        output("EventBusName", events.bus().getEventBusName());
+        output("ResultSigningKeySecret", jobs.resultSigningKey().getSecretArn());
         output("AnalyticsLake", analytics.lake().getBucketName());
         output("AnalyticsWorkGroup", analytics.workgroup().getName());
     }
@@ -125,6 +142,18 @@ public final class ImageScalerStack extends Stack {
 
     public Optional<SuperResolution> superResolution() {
         return sr;
+    }
+
+    public ServiceEvents events() {
+        return events;
+    }
+
+    public Jobs jobs() {
+        return jobs;
+    }
+
+    public Optional<KafkaIngest> kafka() {
+        return kafka;
     }
 
     public OriginVerifyRotation rotation() {

@@ -27,16 +27,19 @@ import software.constructs.Construct;
 
 /**
  * What an operator watches: one dashboard and the alarms that page (5xx rate, p99 latency, Lambda
- * throttles, SR endpoint errors, WAF blocks), all to one SNS topic.
+ * throttles, SR endpoint errors, WAF blocks, a message in either dead-letter queue, jobs waiting too long),
+ * all to one SNS topic.
  */
 public final class Monitoring extends Construct {
     private static final Duration PERIOD = Duration.minutes(5);
+    /** A job older than this in the queue means the workers (at their concurrency cap) are not keeping up. */
+    public static final int JOB_AGE_ALARM_SECONDS = 3600;
 
     private final Topic alarms;
     private final List<Alarm> all = new ArrayList<>();
 
     public Monitoring(Construct scope, String id, DeploymentSettings settings, ImageApi api, Cdn cdn,
-                      EdgeSecurity security, Optional<SuperResolution> sr) {
+                      EdgeSecurity security, Optional<SuperResolution> sr, Jobs jobs, UploadProcessing uploads) {
         super(scope, id);
         // publishers (CloudWatch alarms) must use TLS, as the topic policy says
         alarms = new Topic(this, "Alarms", TopicProps.builder().enforceSsl(true).build());
@@ -69,6 +72,20 @@ public final class Monitoring extends Construct {
         alarm("RegionalWafBlocks", regionalBlocks, 100, "regional WAF blocked >100 requests in 5 min");
         alarm("EdgeWafBlocks", edgeBlocks, 1000, "CloudFront WAF blocked >1000 requests in 5 min");
 
+        // a dead letter is a job or an upload that failed every attempt: one is enough to look
+        IMetric jobDeadLetters = jobs.queue().deadLetters().metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
+                .statistic("Maximum").period(PERIOD).label("jobs DLQ messages").build());
+        IMetric uploadDeadLetters = uploads.uploads().deadLetters().metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
+                .statistic("Maximum").period(PERIOD).label("uploads DLQ messages").build());
+        IMetric oldestJob = jobs.queue().queue().metricApproximateAgeOfOldestMessage(MetricOptions.builder()
+                .statistic("Maximum").period(PERIOD).label("oldest queued job (s)").build());
+        IMetric queuedJobs = jobs.queue().queue().metricApproximateNumberOfMessagesVisible(MetricOptions.builder()
+                .statistic("Maximum").period(PERIOD).label("queued jobs").build());
+        alarm("JobsDeadLetters", jobDeadLetters, 0, "a job failed every attempt and is in image-scaler-jobs-dlq", 1, 1);
+        alarm("UploadsDeadLetters", uploadDeadLetters, 0,
+                "a large upload failed every attempt and is in image-scaler-uploads-dlq", 1, 1);
+        alarm("OldestJob", oldestJob, JOB_AGE_ALARM_SECONDS, "a job waited more than an hour for a worker", 3, 2);
+
         List<IWidget> srWidgets = new ArrayList<>();
         sr.ifPresent(s -> {
             IMetric srErrors = sageMaker(s, "Invocation5XXErrors", "Sum", "SR 5xx");
@@ -82,7 +99,8 @@ public final class Monitoring extends Construct {
                 graph("Errors", List.of(api5xx), List.of(edge5xx)),
                 graph("Latency (ms)", List.of(apiP99, handlerP99), List.of()),
                 graph("Handler", List.of(throttles, handlerErrors), List.of(requests)),
-                graph("WAF blocks", List.of(regionalBlocks, edgeBlocks), List.of())));
+                graph("WAF blocks", List.of(regionalBlocks, edgeBlocks), List.of()),
+                graph("Queues", List.of(queuedJobs, jobDeadLetters, uploadDeadLetters), List.of(oldestJob))));
         row.addAll(srWidgets);
         new Dashboard(this, "Dashboard", DashboardProps.builder()
                 .dashboardName(Stack.of(this).getStackName())
@@ -115,12 +133,16 @@ public final class Monitoring extends Construct {
     }
 
     private void alarm(String id, IMetric metric, double threshold, String description) {
+        alarm(id, metric, threshold, description, 3, 2);
+    }
+
+    private void alarm(String id, IMetric metric, double threshold, String description, int periods, int datapoints) {
         Alarm alarm = new Alarm(this, id, AlarmProps.builder()
                 .metric(metric)
                 .threshold(threshold)
                 .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
-                .evaluationPeriods(3)
-                .datapointsToAlarm(2)
+                .evaluationPeriods(periods)
+                .datapointsToAlarm(datapoints)
                 .treatMissingData(TreatMissingData.NOT_BREACHING)
                 .alarmDescription(description)
                 .build());

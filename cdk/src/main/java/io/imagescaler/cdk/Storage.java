@@ -26,7 +26,8 @@ import software.constructs.Construct;
 
 /**
  * Where images and records live: the originals bucket ({@code originals/}, {@code incoming/},
- * {@code quarantine/}), the generated-variants bucket ({@code {id}/{canonical}.{fmt}}, expiring), and the
+ * {@code quarantine/}), the generated-variants bucket ({@code {id}/{canonical}.{fmt}}, expiring, and job results
+ * under {@code processed/}), and the
  * {@code image-records} table; and the access-log bucket that the two buckets, CloudFront and (through Cdn)
  * the distribution write their access logs to.
  */
@@ -35,6 +36,20 @@ public final class Storage extends Construct {
 
     /** How long access logs are kept: long enough to answer an abuse report or a bill, then gone. */
     public static final int ACCESS_LOG_DAYS = 90;
+
+    /** Where job results go in the generated bucket: {@code processed/{jobId}/{n}-{transform}.{fmt}}. */
+    public static final String PROCESSED_PREFIX = "processed/";
+    /** How long job results (and the signed links to them) live, unless variants expire sooner. */
+    public static final int RESULT_LIFETIME_DAYS = 7;
+
+    /**
+     * The days a job result lives: {@link #RESULT_LIFETIME_DAYS}, or fewer when {@code generatedExpiryDays} is
+     * shorter, because the variants' rule covers the whole bucket (S3 lifecycle filters cannot leave a prefix out)
+     * and a result link must never outlive its object.
+     */
+    public static int resultLifetimeDays(DeploymentSettings settings) {
+        return Math.min(RESULT_LIFETIME_DAYS, settings.generatedExpiryDays());
+    }
 
     private final Bucket logs;
     private final Bucket originals;
@@ -92,6 +107,9 @@ public final class Storage extends Construct {
                         .build()))
                 .serverAccessLogsBucket(logs)
                 .serverAccessLogsPrefix("s3/originals/")
+                // completed multipart uploads reach the processor as S3 -> EventBridge -> SQS (UploadProcessing),
+                // which retries and keeps what failed in a dead-letter queue; a direct notification did neither
+                .eventBridgeEnabled(true)
                 .removalPolicy(removal)
                 .build());
 
@@ -104,6 +122,9 @@ public final class Storage extends Construct {
                         // variants are a cache: anything not re-rendered within the window is re-rendered on demand
                         LifecycleRule.builder().id("variants-expire")
                                 .expiration(Duration.days(settings.generatedExpiryDays())).build(),
+                        // job results: their signed links live as long (RESULT_URL_LIFETIME_SECONDS)
+                        LifecycleRule.builder().id("processed-" + resultLifetimeDays(settings) + "d").prefix(PROCESSED_PREFIX)
+                                .expiration(Duration.days(resultLifetimeDays(settings))).build(),
                         LifecycleRule.builder().id("abort-multipart-1d")
                                 .abortIncompleteMultipartUploadAfter(Duration.days(1)).build()))
                 .serverAccessLogsBucket(logs)

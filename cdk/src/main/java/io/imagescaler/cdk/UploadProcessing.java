@@ -8,31 +8,33 @@ import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Size;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.RuleProps;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.events.targets.SqsQueue;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.FunctionProps;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.Tracing;
-import software.amazon.awscdk.services.lambda.eventsources.S3EventSourceProps;
-import software.amazon.awscdk.services.lambda.eventsources.S3EventSourceV2;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSourceProps;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.LogGroupProps;
 import software.amazon.awscdk.services.logs.RetentionDays;
-import software.amazon.awscdk.services.s3.EventType;
-import software.amazon.awscdk.services.s3.NotificationKeyFilter;
 import software.constructs.Construct;
 
 /**
  * Processing of large uploads: the same handler code as the API function, in a second function
  * configured for the job. The API function is capped at 29 s (API Gateway's limit) and needs no disk;
  * processing a multi-GB upload streams it to /tmp and may take minutes, so this one gets Lambda's
- * maximum timeout (15 min) and ephemeral storage (10 GB). It receives the S3 ObjectCreated event of
- * every completed multipart upload under {@code incoming/} and, from an EventBridge rule, the scheduled
- * event that runs the sweeper for uploads whose event was lost.
+ * maximum timeout (15 min) and ephemeral storage (10 GB). Completed multipart uploads under {@code incoming/}
+ * reach it as S3 -> EventBridge (default bus) -> SQS {@value #QUEUE_NAME} -> this function, so a failed
+ * processing is retried and, after {@value #MAX_RECEIVE_COUNT} receives, kept in {@value #QUEUE_NAME}-dlq; a
+ * second EventBridge rule sends it the scheduled event that runs the sweeper for uploads whose event was lost.
+ * Both arrive at {@link #HANDLER}, which tells them apart.
  */
 public final class UploadProcessing extends Construct {
     /** The processing function\'s memory floor (it handles the largest files, one at a time). */
@@ -46,8 +48,15 @@ public final class UploadProcessing extends Construct {
     /** Longer than {@link #TIMEOUT_SECONDS}: a sweep never overlaps a live processing of the same image. */
     public static final int SWEEP_AFTER_SECONDS = 1200;
 
+    /** The SQS entry point: SQS batches (jobs or uploads, told apart by the body) and the scheduled sweep. */
+    public static final String HANDLER = "io.imagescaler.handler.lambda.QueueHandler::handleRequest";
+    public static final String QUEUE_NAME = "image-scaler-uploads";
+    public static final int MAX_RECEIVE_COUNT = 3;
+
     private final Function function;
     private final Rule sweeper;
+    private final WorkQueue uploads;
+    private final Rule completedUploads;
 
     /** What both functions need to agree on (the API function validates what this one enforces). */
     static Map<String, String> sharedEnvironment(DeploymentSettings settings) {
@@ -70,7 +79,7 @@ public final class UploadProcessing extends Construct {
                 .description("image-scaler: processes completed large uploads; sweeps lost completions")
                 .runtime(Runtime.JAVA_25)
                 .architecture(settings.lambdaArchitecture())
-                .handler(ImageApi.HANDLER)
+                .handler(HANDLER)
                 .code(Code.fromAsset(settings.handlerAsset().toString()))
                 // large uploads: a whole multi-GB file streamed to /tmp and decoded for moderation; at least 3008 MB
                 .memorySize(Math.max(settings.handlerMemoryMb(), PROCESSING_MEMORY_MB))
@@ -96,9 +105,25 @@ public final class UploadProcessing extends Construct {
         function.addToRolePolicy(Allow.statement(List.of("secretsmanager:GetSecretValue"),
                 List.of(api.webhookSecret().getSecretArn())));
 
-        function.addEventSource(new S3EventSourceV2(storage.originals(), S3EventSourceProps.builder()
-                .events(List.of(EventType.OBJECT_CREATED_COMPLETE_MULTIPART_UPLOAD))
-                .filters(List.of(NotificationKeyFilter.builder().prefix("incoming/").build()))
+        uploads = WorkQueue.create(this, "Uploads", QUEUE_NAME, MAX_RECEIVE_COUNT, WorkQueue.visibilityFor(TIMEOUT_SECONDS));
+        // S3 sends "Object Created" for every write to the bucket (the bucket has EventBridge enabled); only the
+        // multipart targets under incoming/ are uploads to process. The SqsQueue target writes the queue policy
+        // that lets events.amazonaws.com send from this rule only.
+        completedUploads = new Rule(this, "CompletedUploads", RuleProps.builder()
+                .description("image-scaler: completed large uploads (incoming/) to the uploads queue")
+                .eventPattern(EventPattern.builder()
+                        .source(List.of("aws.s3"))
+                        .detailType(List.of("Object Created"))
+                        .detail(Map.of(
+                                "bucket", Map.of("name", List.of(storage.originals().getBucketName())),
+                                "object", Map.of("key", List.of(Map.of("prefix", "incoming/")))))
+                        .build())
+                .targets(List.of(new SqsQueue(uploads.queue())))
+                .build());
+        // one upload per invocation: each may take minutes and most of /tmp
+        function.addEventSource(new SqsEventSource(uploads.queue(), SqsEventSourceProps.builder()
+                .batchSize(1)
+                .reportBatchItemFailures(true)
                 .build()));
 
         sweeper = new Rule(this, "Sweeper", RuleProps.builder()
@@ -138,5 +163,15 @@ public final class UploadProcessing extends Construct {
 
     public Rule sweeper() {
         return sweeper;
+    }
+
+    /** The uploads queue and its dead-letter queue. */
+    public WorkQueue uploads() {
+        return uploads;
+    }
+
+    /** The default-bus rule from S3's "Object Created" under {@code incoming/} to the uploads queue. */
+    public Rule completedUploads() {
+        return completedUploads;
     }
 }

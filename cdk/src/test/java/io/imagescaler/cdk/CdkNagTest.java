@@ -22,8 +22,8 @@ import software.amazon.awscdk.cxapi.SynthesisMessage;
 
 /**
  * cdk-nag's AwsSolutions pack over the whole app, as {@code cdk synth} applies it ({@link io.imagescaler.cdk.App#checked}):
- * no unsuppressed error or warning, in the default deployment, with the SR endpoint, and with a custom domain
- * (where the TLS finding is fixed rather than suppressed).
+ * no unsuppressed error or warning, in the default deployment, with the SR endpoint, with a custom domain
+ * (where the TLS finding is fixed rather than suppressed), and with either Kafka entry.
  */
 class CdkNagTest {
     static final String CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-0b0a-0908-0706-050403020100";
@@ -32,7 +32,9 @@ class CdkNagTest {
         return Stream.of(
                 Arguments.of("default", Map.of()),
                 Arguments.of("sr-mail", Map.of("sr", "true", "mailFrom", "uploads@example.org")),
-                Arguments.of("domain", Map.of("domainName", "images.example.org", "certificateArn", CERT)));
+                Arguments.of("domain", Map.of("domainName", "images.example.org", "certificateArn", CERT)),
+                Arguments.of("kafka-msk", JobsAndEventsStackTest.MSK_IN_VPC),
+                Arguments.of("kafka-self", JobsAndEventsStackTest.SELF_IN_VPC));
     }
 
     record Checked(ImageScalerStack stack, Template template) {

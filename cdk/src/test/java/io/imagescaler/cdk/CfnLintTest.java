@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * AWS's CloudFormation linter ({@code cfn-lint}, checked against the resource specifications) over the templates
- * the app synthesizes: the default deployment and the one with the SR endpoint and email. Skipped, with the
+ * the app synthesizes: the default deployment, the one with the SR endpoint and email, and the two Kafka entries. Skipped, with the
  * reason printed, where cfn-lint is not installed. W3005 (a DependsOn also implied by a GetAtt) is CDK's own
  * doing: it orders each function after its role's policy.
  */
@@ -26,7 +26,10 @@ class CfnLintTest {
         List<String> command = cfnLint();
         assumeTrue(command != null, "cfn-lint is not installed (pip install cfn-lint)");
         List<Path> templates = List.of(template("lint-default", Map.of()),
-                template("lint-sr", Map.of("sr", "true", "mailFrom", "uploads@example.org")));
+                template("lint-sr", Map.of("sr", "true", "mailFrom", "uploads@example.org")),
+                template("lint-kafka-msk", JobsAndEventsStackTest.MSK_IN_VPC),
+                template("lint-kafka-self", Map.of("kafka", "self:b1.example.org:9096",
+                        "kafkaSecretArn", JobsAndEventsStackTest.BROKER_SECRET)));
         List<String> args = new ArrayList<>(command);
         args.addAll(List.of("--ignore-checks", "W3005", "--"));
         templates.forEach(t -> args.add(t.toString()));

@@ -127,7 +127,7 @@ class ImageScalerStackTest {
         assertEquals("live", alias.get("Name").asText());
         assertTrue(TemplateJson.references(alias.get("FunctionVersion"), t.onlyId("AWS::Lambda::Version")));
         Map<String, JsonNode> methods = t.ofType("AWS::ApiGateway::Method");
-        assertEquals(7, methods.size(), methods.keySet().toString());
+        assertEquals(9, methods.size(), methods.keySet().toString());
         methods.values().forEach(m -> {
             assertEquals("AWS_PROXY", m.at("/Integration/Type").asText());
             assertTrue(TemplateJson.references(m.at("/Integration/Uri"), aliasId), "method must call the alias: " + m);
@@ -135,25 +135,25 @@ class ImageScalerStackTest {
     }
 
     @Test
-    void largeUploadsNotifyTheProcessorOnCompletedMultipartUnderIncoming() {
+    void largeUploadsReachTheProcessorThroughEventBridgeAndTheUploadsQueueNotADirectNotification() {
+        // the bucket's only notification is EventBridge delivery (the rule and queue: JobsAndEventsStackTest)
         JsonNode n = t.only("Custom::S3BucketNotifications");
         assertTrue(TemplateJson.references(n.get("BucketName"), logicalId(synth.stack().storage().originals())));
-        assertEquals(1, n.at("/NotificationConfiguration/LambdaFunctionConfigurations").size());
-        JsonNode config = n.at("/NotificationConfiguration/LambdaFunctionConfigurations/0");
-        assertEquals("s3:ObjectCreated:CompleteMultipartUpload", config.at("/Events/0").asText());
-        assertEquals("incoming/", config.at("/Filter/Key/FilterRules/0/Value").asText());
-        assertTrue(TemplateJson.references(config.get("LambdaFunctionArn"), processorId()));
-        // S3 may invoke it, from this bucket only
-        assertTrue(t.ofType("AWS::Lambda::Permission").values().stream().anyMatch(p ->
-                "s3.amazonaws.com".equals(p.path("Principal").asText())
-                        && TemplateJson.references(p.get("FunctionName"), processorId())
-                        && TemplateJson.references(p.get("SourceArn"), logicalId(synth.stack().storage().originals()))));
+        assertTrue(n.at("/NotificationConfiguration/EventBridgeConfiguration").isObject(), n.toString());
+        assertTrue(n.at("/NotificationConfiguration/LambdaFunctionConfigurations").isMissingNode(), n.toString());
+        assertTrue(t.ofType("AWS::Lambda::Permission").values().stream().noneMatch(p ->
+                "s3.amazonaws.com".equals(p.path("Principal").asText())), "S3 invokes no function");
+        assertTrue(t.ofType("AWS::Lambda::EventSourceMapping").values().stream().anyMatch(m ->
+                TemplateJson.references(m.get("FunctionName"), processorId())
+                        && TemplateJson.references(m.get("EventSourceArn"),
+                        logicalId(synth.stack().uploadProcessing().uploads().queue()))));
     }
 
     @Test
     void theProcessorRunsTheSameHandlerWithFifteenMinutesAndTenGigabytesOfTmp() {
         JsonNode fn = t.resources().get(processorId()).get("Properties");
-        assertEquals(handler().get("Handler"), fn.get("Handler"));
+        assertEquals("io.imagescaler.handler.lambda.QueueHandler::handleRequest", fn.get("Handler").asText(),
+                "SQS batches and the scheduled sweep");
         assertEquals(handler().get("Code"), fn.get("Code"), "the same code asset as the API function");
         assertEquals("java25", fn.get("Runtime").asText());
         assertEquals(900, fn.get("Timeout").asInt());
@@ -184,7 +184,8 @@ class ImageScalerStackTest {
 
     @Test
     void theSweeperRunsOnASchedule() {
-        JsonNode rule = t.only("AWS::Events::Rule");
+        String ruleId = logicalId(synth.stack().uploadProcessing().sweeper());
+        JsonNode rule = t.resources().get(ruleId).get("Properties");
         assertEquals("rate(10 minutes)", rule.get("ScheduleExpression").asText());
         assertEquals("ENABLED", rule.get("State").asText());
         assertTrue(TemplateJson.references(rule.at("/Targets/0/Arn"), processorId()));
@@ -192,7 +193,7 @@ class ImageScalerStackTest {
         assertTrue(t.ofType("AWS::Lambda::Permission").values().stream().anyMatch(p ->
                 "events.amazonaws.com".equals(p.path("Principal").asText())
                         && TemplateJson.references(p.get("FunctionName"), processorId())
-                        && TemplateJson.references(p.get("SourceArn"), t.onlyId("AWS::Events::Rule"))));
+                        && TemplateJson.references(p.get("SourceArn"), ruleId)));
     }
 
     @Test
@@ -321,7 +322,7 @@ class ImageScalerStackTest {
         assertTrue(stage.get("TracingEnabled").asBoolean());
         Set<String> parts = t.ofType("AWS::ApiGateway::Resource").values().stream()
                 .map(r -> r.get("PathPart").asText()).collect(Collectors.toSet());
-        assertEquals(Set.of("v1", "images", "{id}", "{proxy+}", "uploads", "complete", "stats"), parts);
+        assertEquals(Set.of("v1", "images", "{id}", "{proxy+}", "uploads", "complete", "stats", "jobs", "{jobId}"), parts);
     }
 
     @Test
@@ -443,12 +444,13 @@ class ImageScalerStackTest {
     void originalAndMetadataPrecedeTheVariantPatternAndSignedUrlsGuardThePixels() {
         List<String> order = StreamSupport.stream(elements(distribution().get("CacheBehaviors")), false)
                 .map(b -> b.get("PathPattern").asText()).toList();
-        assertEquals(List.of("/v1/images/*/original", "/v1/images/*/metadata", "/v1/images/*/*"), order);
+        assertEquals(List.of("/v1/images/*/original", "/v1/images/*/metadata", "/v1/images/*/jobs", "/v1/images/*/*",
+                "/processed/*"), order);
         String keyGroup = t.onlyId("AWS::CloudFront::KeyGroup");
         distribution().get("CacheBehaviors").forEach(b -> {
             String pattern = b.get("PathPattern").asText();
-            if (pattern.endsWith("/metadata")) {
-                // The owner's record: the handler checks the bearer token, no signed URL is needed.
+            if (pattern.endsWith("/metadata") || pattern.endsWith("/jobs")) {
+                // The owner's record and job submissions: a bearer token is checked, no signed URL is needed.
                 assertTrue(b.get("TrustedKeyGroups") == null, pattern);
             } else {
                 assertTrue(TemplateJson.references(b.get("TrustedKeyGroups"), keyGroup), pattern);
@@ -557,7 +559,8 @@ class ImageScalerStackTest {
         Set<String> metrics = alarms.values().stream().map(a -> metric(a).get("Namespace").asText() + "/" + metric(a).get("MetricName").asText())
                 .collect(Collectors.toSet());
         assertEquals(Set.of("AWS/ApiGateway/5XXError", "AWS/CloudFront/5xxErrorRate", "AWS/ApiGateway/Latency",
-                "AWS/Lambda/Throttles", "AWS/WAFV2/BlockedRequests"), metrics);
+                "AWS/Lambda/Throttles", "AWS/WAFV2/BlockedRequests", "AWS/SQS/ApproximateNumberOfMessagesVisible",
+                "AWS/SQS/ApproximateAgeOfOldestMessage"), metrics);
         assertTrue(alarms.values().stream().anyMatch(a -> "Latency".equals(metric(a).get("MetricName").asText())
                 && "p99".equals(a.at("/Metrics/0/MetricStat/Stat").asText())));
         assertEquals(2, alarms.values().stream().filter(a -> "BlockedRequests".equals(metric(a).get("MetricName").asText())).count());
