@@ -104,6 +104,11 @@ public final class Jobs extends Construct {
 
         Map<String, String> env = new LinkedHashMap<>(api.environment());
         env.put("PROCESSING_DIR", "/tmp/jobs");
+        // the attempt that reaches the redrive count marks a failing job FAILED before its message goes to the DLQ
+        env.put("JOBS_MAX_RECEIVE_COUNT", Integer.toString(jobSettings.maxReceiveCount()));
+        // a job waits for SR instead of taking Lanczos: SageMaker real-time's own invocation limit (60 s), not the
+        // API's budget inside API Gateway's 29 s
+        env.put("SR_TIMEOUT_MS", "60000");
         env.put("RESULT_URL_BASE", cdn.resultUrlBase(settings));
         env.put("RESULT_KEY_PAIR_ID", cdn.signerKey().getPublicKeyId());
         env.put("RESULT_SIGNING_KEY_SECRET", resultSigningKey.getSecretArn());

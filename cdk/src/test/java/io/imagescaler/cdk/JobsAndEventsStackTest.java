@@ -101,6 +101,8 @@ class JobsAndEventsStackTest {
 
         JsonNode env = worker.at("/Environment/Variables");
         assertEquals("604800", env.get("RESULT_URL_LIFETIME_SECONDS").asText());
+        assertEquals("3", env.get("JOBS_MAX_RECEIVE_COUNT").asText(), "the worker knows its last attempt");
+        assertEquals("60000", env.get("SR_TIMEOUT_MS").asText(), "a job waits for SR up to SageMaker's own limit");
         assertTrue(TemplateJson.references(env.get("RESULT_URL_BASE"), t.onlyId("AWS::CloudFront::Distribution")));
         assertTrue(TemplateJson.strings(env.get("RESULT_URL_BASE")).contains("https://"), env.get("RESULT_URL_BASE").toString());
         assertTrue(TemplateJson.references(env.get("RESULT_KEY_PAIR_ID"), t.onlyId("AWS::CloudFront::PublicKey")),
@@ -180,6 +182,8 @@ class JobsAndEventsStackTest {
         assertEquals(7, mapping.at("/ScalingConfig/MaximumConcurrency").asInt());
         JsonNode env = props(tuned, tt, tuned.stack().jobs().worker()).at("/Environment/Variables");
         assertEquals(existing, env.get("RESULT_SIGNING_KEY_SECRET").asText());
+        assertEquals(String.valueOf(props(tuned, tt, tuned.stack().jobs().queue().queue())
+                .at("/RedrivePolicy/maxReceiveCount").asInt()), env.get("JOBS_MAX_RECEIVE_COUNT").asText());
         assertTrue(env.has("SR_ENDPOINT_NAME"));
         assertEquals("jobs@example.org", env.get("MAIL_FROM").asText());
         assertTrue(tt.ofType("AWS::SecretsManager::Secret").values().stream()
