@@ -134,10 +134,20 @@ public final class LocalKafka implements AutoCloseable {
         try (var out = Files.newOutputStream(config)) {
             props.store(out, "written by the local edge at each start (ports change)");
         }
+        // a formatted log keeps its cluster id (the tool checks the id it is given against meta.properties)
+        String clusterId = Uuid.randomUuid().toString();
+        Path meta = logDir.resolve("meta.properties");
+        if (Files.exists(meta)) {
+            Properties existing = new Properties();
+            try (var in = Files.newInputStream(meta)) {
+                existing.load(in);
+            }
+            clusterId = existing.getProperty("cluster.id", clusterId);
+        }
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         int code;
         try (PrintStream ps = new PrintStream(text, true, StandardCharsets.UTF_8)) {
-            code = StorageTool.execute(new String[] {"format", "--cluster-id", Uuid.randomUuid().toString(),
+            code = StorageTool.execute(new String[] {"format", "--cluster-id", clusterId,
                     "--config", config.toString(), "--ignore-formatted"}, ps);
         }
         if (code != 0) {

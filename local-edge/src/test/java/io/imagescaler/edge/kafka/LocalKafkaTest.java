@@ -142,6 +142,28 @@ class LocalKafkaTest {
                 StandardCharsets.UTF_8)).containsExactly("later");
     }
 
+    @Test
+    void aRestartOverTheSameDataKeepsTheMessagesThoughThePortsChange(@TempDir Path other) throws Exception {
+        String before;
+        try (LocalKafka first = LocalKafka.start(other, LocalKafka.Options.defaults());
+             KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(
+                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, first.bootstrapServers()),
+                     new ByteArraySerializer(), new ByteArraySerializer())) {
+            before = first.bootstrapServers();
+            p.send(new ProducerRecord<>(LocalKafka.INGEST_TOPIC, "kept".getBytes(StandardCharsets.UTF_8)))
+                    .get(20, TimeUnit.SECONDS);
+        }
+        List<JsonNode> events = new CopyOnWriteArrayList<>();
+        try (LocalKafka second = LocalKafka.start(other, LocalKafka.Options.defaults());
+             KafkaPoller poller = new KafkaPoller(second.bootstrapServers(), LocalKafka.INGEST_TOPIC,
+                     recording(events, 0), KafkaPoller.Settings.defaults()).start()) {
+            assertThat(second.bootstrapServers()).isNotEqualTo(before);
+            await(Duration.ofSeconds(30), () -> poller.batchesDone() == 1);
+        }
+        assertThat(records(events)).extracting(r -> new String(Base64.getDecoder().decode(r.path("value").asText()),
+                StandardCharsets.UTF_8)).containsExactly("kept");
+    }
+
     /** Records every event; the first {@code failures} invocations throw. */
     private static RequestStreamHandler recording(List<JsonNode> events, int failures) {
         return (in, out, context) -> {
