@@ -60,8 +60,13 @@ public final class LocalAws implements AutoCloseable {
     public static final String UPLOADS_RULE = "image-scaler-large-uploads";
     public static final String TAP_RULE = "image-scaler-events-tap";
 
+    /** {@link Options#python()} value that means: find a Python with moto (see {@link #findPython}). */
+    public static final String FIND_PYTHON = "auto";
+    /** Names the Python to run moto with, instead of searching. */
+    public static final String PYTHON_VARIABLE = "LOCAL_AWS_PYTHON";
+
     /**
-     * @param python             the Python with moto installed ({@code python3.11})
+     * @param python             the Python with moto installed, or {@link #FIND_PYTHON}
      * @param originalsBucket    the bucket whose {@code incoming/} objects the uploads rule matches
      * @param maxReceiveCount    receives before SQS moves a message to the dead-letter queue (CDK: 3)
      * @param jobsVisibility     the jobs queue's visibility timeout: how soon a crashed worker's job returns
@@ -81,7 +86,7 @@ public final class LocalAws implements AutoCloseable {
 
         /** Local defaults: short visibility timeouts so a killed worker's message returns within seconds. */
         public static Options defaults(String originalsBucket) {
-            return new Options("python3.11", originalsBucket, 3, Duration.ofSeconds(30), Duration.ofSeconds(60),
+            return new Options(FIND_PYTHON, originalsBucket, 3, Duration.ofSeconds(30), Duration.ofSeconds(60),
                     Duration.ofSeconds(30));
         }
 
@@ -133,7 +138,8 @@ public final class LocalAws implements AutoCloseable {
         Files.createDirectories(workDir);
         Path log = workDir.resolve("moto-server.log");
         int port = freePort();
-        ProcessBuilder pb = new ProcessBuilder(options.python(), "-m", "moto.server", "-H", "127.0.0.1",
+        String python = FIND_PYTHON.equals(options.python()) ? findPython() : options.python();
+        ProcessBuilder pb = new ProcessBuilder(python, "-m", "moto.server", "-H", "127.0.0.1",
                 "-p", Integer.toString(port))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
@@ -163,7 +169,7 @@ public final class LocalAws implements AutoCloseable {
         try {
             process = pb.start();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot run '" + options.python() + "': the local SQS/EventBridge is "
+            throw new IllegalStateException("cannot run '" + python + "': the local SQS/EventBridge is "
                     + "moto's server, which needs Python 3.11 with moto 5.x installed (" + e.getMessage() + ")", e);
         }
         Thread hook = new Thread(process::destroyForcibly, "moto-server-stop");
@@ -187,6 +193,48 @@ public final class LocalAws implements AutoCloseable {
                 aws.startup.toMillis());
         return aws;
     }
+
+    /**
+     * The Python that has moto: {@code $LOCAL_AWS_PYTHON} when set, else the first of {@code python3.11},
+     * {@code python3} and pyenv's {@code python3.11} shim that imports moto ({@code /usr/bin/python3.11} may
+     * come first on a PATH and lack it).
+     *
+     * @throws IllegalStateException naming what was tried when none has moto
+     */
+    public static synchronized String findPython() throws InterruptedException {
+        if (foundPython != null) {
+            return foundPython;
+        }
+        String named = System.getenv(PYTHON_VARIABLE);
+        if (named != null && !named.isBlank()) {
+            return named;
+        }
+        List<String> candidates = List.of("python3.11", "python3",
+                Path.of(System.getProperty("user.home"), ".pyenv", "shims", "python3.11").toString());
+        List<String> tried = new ArrayList<>();
+        for (String candidate : candidates) {
+            try {
+                Process p = new ProcessBuilder(candidate, "-c", "import moto.server")
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    tried.add(candidate + " (no answer in 20 s)");
+                } else if (p.exitValue() == 0) {
+                    foundPython = candidate;
+                    return candidate;
+                } else {
+                    tried.add(candidate + " (no moto)");
+                }
+            } catch (IOException e) {
+                tried.add(candidate + " (not found)");
+            }
+        }
+        throw new IllegalStateException("the local SQS/EventBridge is moto's server, which needs Python 3.11 with "
+                + "moto 5.x (pip install 'moto[server]'); none found: " + String.join(", ", tried)
+                + ". Set " + PYTHON_VARIABLE + " to a Python that has it.");
+    }
+
+    private static String foundPython;
 
     private static void awaitListening(Process process, int port, Duration timeout, Path log)
             throws InterruptedException {

@@ -98,6 +98,16 @@ class LocalAwsTest {
         assertThat(second.running()).isFalse();
     }
 
+    @Test
+    void aMissingPythonIsNamedInTheError(@TempDir Path other) {
+        var options = new LocalAws.Options("/nonexistent/python3.11", "image-storage", 3, Duration.ofSeconds(1),
+                Duration.ofSeconds(1), Duration.ofSeconds(5));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LocalAws.start(other, options))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("/nonexistent/python3.11")
+                .hasMessageContaining("moto");
+    }
+
     private static void putObjectCreated(String bucket, String key) {
         ObjectNode detail = JSON.createObjectNode().put("version", "0");
         detail.putObject("bucket").put("name", bucket);
