@@ -27,6 +27,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.InputTransformer;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -275,11 +276,25 @@ public final class LocalAws implements AutoCloseable {
         events.putRule(b -> b.name(UPLOADS_RULE).eventBusName("default").eventPattern(largeUploadPattern(
                 options.originalsBucket())));
         events.putTargets(b -> b.rule(UPLOADS_RULE).eventBusName("default")
-                .targets(t -> t.id("uploads-queue").arn(queueArn(UPLOADS_QUEUE))));
+                .targets(t -> t.id("uploads-queue").arn(queueArn(UPLOADS_QUEUE)).inputTransformer(WHOLE_EVENT)));
         events.putRule(b -> b.name(TAP_RULE).eventBusName(EVENT_BUS).eventPattern("{\"source\":[\"image-scaler\"]}"));
         events.putTargets(b -> b.rule(TAP_RULE).eventBusName(EVENT_BUS)
-                .targets(t -> t.id("events-tap").arn(queueArn(EVENTS_TAP_QUEUE))));
+                .targets(t -> t.id("events-tap").arn(queueArn(EVENTS_TAP_QUEUE)).inputTransformer(WHOLE_EVENT)));
     }
+
+    /**
+     * A target without an input transformer gets the whole event on AWS; moto 5.2.1 then delivers its own
+     * default template, which drops {@code account}. This transformer, used only here, rebuilds the envelope
+     * AWS delivers, field for field and in its order (moto turns {@code <time>} into the ISO time).
+     */
+    private static final InputTransformer WHOLE_EVENT = InputTransformer.builder()
+            .inputPathsMap(Map.of("id", "$.id", "detail-type", "$.detail-type", "source", "$.source",
+                    "account", "$.account", "time", "$.time", "region", "$.region", "resources", "$.resources",
+                    "detail", "$.detail"))
+            .inputTemplate("{\"version\": \"0\", \"id\": \"<id>\", \"detail-type\": \"<detail-type>\", "
+                    + "\"source\": \"<source>\", \"account\": \"<account>\", \"time\": <time>, "
+                    + "\"region\": \"<region>\", \"resources\": <resources>, \"detail\": <detail>}")
+            .build();
 
     /** The contract's rule pattern: S3 {@code Object Created} for {@code incoming/} keys of the originals bucket. */
     public static String largeUploadPattern(String originalsBucket) {
@@ -377,6 +392,29 @@ public final class LocalAws implements AutoCloseable {
             if (batch.isEmpty() && (!taken.isEmpty() || System.nanoTime() >= deadline)) {
                 return taken;
             }
+        }
+    }
+
+    /**
+     * What S3 does on AWS when a bucket has EventBridge notifications on ({@code eventBridgeEnabled}) and an
+     * object is created: puts an {@code Object Created} event (source {@code aws.s3}) on the default bus, where
+     * the uploads rule matches it or not. S3Proxy sends no events; the edge calls this instead.
+     *
+     * @param reason S3's {@code reason}: {@code PutObject}, {@code CompleteMultipartUpload}, {@code CopyObject}
+     */
+    public void publishObjectCreated(String bucket, String key, long size, String etag, String reason) {
+        ObjectNode detail = JSON.createObjectNode().put("version", "0");
+        detail.putObject("bucket").put("name", bucket);
+        detail.putObject("object").put("key", key).put("size", size).put("etag", etag.replace("\"", ""))
+                .put("sequencer", String.format("%016X", System.nanoTime()));
+        detail.put("request-id", java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 16)
+                        .toUpperCase(java.util.Locale.ROOT))
+                .put("requester", ACCOUNT).put("source-ip-address", "127.0.0.1").put("reason", reason);
+        var put = events.putEvents(b -> b.entries(e -> e.eventBusName("default").source("aws.s3")
+                .detailType("Object Created").resources("arn:aws:s3:::" + bucket).detail(detail.toString())));
+        if (put.failedEntryCount() > 0) {
+            throw new IllegalStateException("EventBridge refused the Object Created event for " + key + ": "
+                    + put.entries());
         }
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -55,9 +54,10 @@ class LocalAwsTest {
 
     @Test
     void anObjectCreatedEventForIncomingReachesTheUploadsQueueAndOthersDoNot() throws Exception {
-        putObjectCreated("image-storage", "originals/not-an-upload");
-        putObjectCreated("another-bucket", "incoming/abc");
-        putObjectCreated("image-storage", "incoming/img123");
+        aws.publishObjectCreated("image-storage", "originals/not-an-upload", 12_345_678L, "\"abc-2\"", "PutObject");
+        aws.publishObjectCreated("another-bucket", "incoming/abc", 12_345_678L, "abc-2", "CompleteMultipartUpload");
+        aws.publishObjectCreated("image-storage", "incoming/img123", 12_345_678L, "\"abc-2\"",
+                "CompleteMultipartUpload");
 
         String url = aws.queueUrl(LocalAws.UPLOADS_QUEUE);
         List<Message> got = aws.sqs().receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)
@@ -68,6 +68,11 @@ class LocalAwsTest {
         assertThat(envelope.path("detail-type").asText()).isEqualTo("Object Created");
         assertThat(envelope.at("/detail/object/key").asText()).isEqualTo("incoming/img123");
         assertThat(envelope.at("/detail/object/size").asLong()).isEqualTo(12_345_678L);
+        assertThat(envelope.at("/detail/object/etag").asText()).isEqualTo("abc-2");
+        assertThat(envelope.at("/detail/bucket/name").asText()).isEqualTo("image-storage");
+        assertThat(envelope.at("/detail/reason").asText()).isEqualTo("CompleteMultipartUpload");
+        assertThat(envelope.path("resources").get(0).asText()).isEqualTo("arn:aws:s3:::image-storage");
+        assertThat(envelope.path("account").asText()).as(envelope.toString()).isEqualTo(LocalAws.ACCOUNT);
         aws.sqs().deleteMessage(b -> b.queueUrl(url).receiptHandle(got.getFirst().receiptHandle()));
         assertThat(aws.sqs().receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(1)).messages()).isEmpty();
     }
@@ -84,6 +89,9 @@ class LocalAwsTest {
         assertThat(published).hasSize(1);
         assertThat(published.getFirst().path("detail-type").asText()).isEqualTo("image_uploaded");
         assertThat(published.getFirst().at("/detail/imageId").asText()).isEqualTo("i1");
+        assertThat(published.getFirst().path("account").asText()).isEqualTo(LocalAws.ACCOUNT);
+        assertThat(published.getFirst().path("time").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+        assertThat(published.getFirst().path("id").asText()).isNotEmpty();
         assertThat(aws.drainPublishedEvents(Duration.ZERO)).isEmpty();
     }
 
@@ -108,13 +116,4 @@ class LocalAwsTest {
                 .hasMessageContaining("moto");
     }
 
-    private static void putObjectCreated(String bucket, String key) {
-        ObjectNode detail = JSON.createObjectNode().put("version", "0");
-        detail.putObject("bucket").put("name", bucket);
-        detail.putObject("object").put("key", key).put("size", 12_345_678L).put("etag", "abc-2");
-        detail.put("request-id", "R1").put("requester", "123456789012").put("reason", "CompleteMultipartUpload");
-        PutEventsResponse put = aws.events().putEvents(b -> b.entries(e -> e.source("aws.s3")
-                .detailType("Object Created").resources("arn:aws:s3:::" + bucket).detail(detail.toString())));
-        assertThat(put.failedEntryCount()).isZero();
-    }
 }
