@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /**
  * The local SQS and EventBridge: moto's server ({@code python3.11 -m moto.server}), a real implementation of
  * both wire protocols, run as a child process on 127.0.0.1 and stopped with this object (and by a JVM
- * shutdown hook, so a crashed test leaves no server behind). After start it is provisioned like the CDK
+ * shutdown hook, and by itself when this JVM is gone, so a crashed test leaves no server behind). After start it is provisioned like the CDK
  * stack: the jobs and uploads queues with their dead-letter queues and redrive policies, the custom bus
  * {@code image-scaler-events}, the rule on the default bus that routes S3 {@code Object Created} events for
  * {@code incoming/} keys of the originals bucket to the uploads queue, and a tap: a rule on the custom bus
@@ -60,6 +60,21 @@ public final class LocalAws implements AutoCloseable {
     public static final String EVENTS_TAP_QUEUE = "image-scaler-events-tap";
     public static final String UPLOADS_RULE = "image-scaler-large-uploads";
     public static final String TAP_RULE = "image-scaler-events-tap";
+
+    /**
+     * {@code python -m moto.server}, plus a thread that ends the server when its parent (this JVM) is gone: a
+     * shutdown hook does not run when the JVM is killed (SIGKILL, a forked test JVM past its timeout).
+     */
+    private static final String SERVER_WITH_WATCHDOG = String.join("\n",
+            "import os, sys, threading, time",
+            "parent = os.getppid()",
+            "def watch():",
+            "    while os.getppid() == parent:",
+            "        time.sleep(1)",
+            "    os._exit(0)",
+            "threading.Thread(target=watch, daemon=True).start()",
+            "from moto.server import main",
+            "main(sys.argv[1:])");
 
     /** {@link Options#python()} value that means: find a Python with moto (see {@link #findPython}). */
     public static final String FIND_PYTHON = "auto";
@@ -140,7 +155,7 @@ public final class LocalAws implements AutoCloseable {
         Path log = workDir.resolve("moto-server.log");
         int port = freePort();
         String python = FIND_PYTHON.equals(options.python()) ? findPython() : options.python();
-        ProcessBuilder pb = new ProcessBuilder(python, "-m", "moto.server", "-H", "127.0.0.1",
+        ProcessBuilder pb = new ProcessBuilder(python, "-c", SERVER_WITH_WATCHDOG, "-H", "127.0.0.1",
                 "-p", Integer.toString(port))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
