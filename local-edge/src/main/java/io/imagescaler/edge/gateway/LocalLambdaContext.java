@@ -7,12 +7,16 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
-/** The Lambda context the local edge passes to the in-process handler. */
-final class LocalLambdaContext implements Context {
+/**
+ * The Lambda context the local edge passes to the in-process handler (public: the local event sources in
+ * {@code queues/} and {@code kafka/} hand it to the handler too).
+ */
+public final class LocalLambdaContext implements Context {
     private final String requestId = UUID.randomUUID().toString();
     private final long deadline;
 
-    LocalLambdaContext(long timeoutMillis) {
+    /** @param timeoutMillis the function's timeout: {@link #getRemainingTimeInMillis} counts down from it */
+    public LocalLambdaContext(long timeoutMillis) {
         this.deadline = System.currentTimeMillis() + timeoutMillis;
     }
 
