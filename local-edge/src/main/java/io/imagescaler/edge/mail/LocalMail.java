@@ -69,6 +69,12 @@ public final class LocalMail implements Mailer, AutoCloseable {
             m.setSubject(subject, "UTF-8");
             m.setText(text, "UTF-8");
             Transport.send(m);
+        } catch (jakarta.mail.SendFailedException e) {
+            // the server refused a recipient (a 5xx at RCPT): permanent, as SES's MessageRejected is
+            if (e.getInvalidAddresses() != null && e.getInvalidAddresses().length > 0) {
+                throw new Mailer.Rejected("the mail server refused the recipient: " + replies(e), e);
+            }
+            throw new IllegalStateException("SMTP to the local mail server failed: " + replies(e), e);
         } catch (MessagingException e) {
             throw new IllegalStateException("SMTP to the local mail server failed: " + replies(e), e);
         }

@@ -13,7 +13,7 @@ class LocalMailTest {
     void anAddressInBounceInvalidIsRefusedWithA5xxReplyAndOthersAreReceived() throws Exception {
         try (LocalMail mail = LocalMail.start(0, "image-scaler@localhost")) {
             assertThatThrownBy(() -> mail.send("someone@bounce.invalid", "job done", "links"))
-                    .isInstanceOf(IllegalStateException.class)
+                    .isInstanceOf(io.imagescaler.handler.notification.Mailer.Rejected.class)
                     .hasMessageContaining("550 5.1.1 <someone@bounce.invalid>")
                     .hasMessageContaining("recipient address rejected");
             assertThatThrownBy(() -> mail.send("x@Mail.BOUNCE.invalid", "job done", "links"))
