@@ -11,7 +11,17 @@ import io.imagescaler.handler.cdn.CdnInvalidator;
 import io.imagescaler.handler.cdn.NoCdnCache;
 import io.imagescaler.handler.cdn.aws.CloudFrontInvalidator;
 import io.imagescaler.handler.config.HandlerConfig;
+import io.imagescaler.handler.events.Events;
+import io.imagescaler.handler.events.EventsConfig;
+import io.imagescaler.handler.events.aws.EventBridgeEvents;
 import io.imagescaler.handler.idempotency.IdempotentRequests;
+import io.imagescaler.handler.ingest.BucketReferences;
+import io.imagescaler.handler.ingest.HttpsReferences;
+import io.imagescaler.handler.ingest.IngestConfig;
+import io.imagescaler.handler.ingest.KafkaIngestion;
+import io.imagescaler.handler.ingest.aws.S3BucketReferences;
+import io.imagescaler.handler.ingest.kafka.KafkaFailureTopic;
+import io.imagescaler.handler.intake.Intake;
 import io.imagescaler.handler.images.ImageService;
 import io.imagescaler.handler.moderation.ModerationCheck;
 import io.imagescaler.handler.moderation.Moderator;
@@ -67,9 +77,17 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Builds the object graph from one configuration: the AWS adapters behind the core's ports. */
+/**
+ * Builds the object graph from one configuration: the AWS adapters behind the core's ports.
+ *
+ * @param events the one publisher of outcomes (EventBridge, or {@link Events#NONE} without a bus), shared by
+ *               every use case that announces something
+ * @param intake the one intake of originals (uploads, large uploads, re-moderation, Kafka ingestion)
+ * @param kafkaIngestion the Kafka entry point's use case ({@code KafkaIngestHandler})
+ */
 public record Wiring(HandlerConfig config, AwsClients clients, ImageService service, LargeUploads uploads,
-                     Router router, Telemetry telemetry, TransformEngine engine, Usage usage) {
+                     Router router, Telemetry telemetry, TransformEngine engine, Usage usage, Events events,
+                     Intake intake, KafkaIngestion kafkaIngestion) {
     private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
 
     /** Lambda: every configuration from environment-style variables. */
@@ -91,7 +109,8 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
                                          Optional<UsageQueries> queriesWithoutAthena) {
         return fromConfig(HandlerConfig.fromEnvironment(env), AuthConfig.fromEnvironment(env),
                 UpscaleConfig.fromEnvironment(env), TracingConfig.fromEnvironment(env), cacheWithoutDistribution,
-                mailerWithoutSes, AnalyticsConfig.fromEnvironment(env), queriesWithoutAthena);
+                mailerWithoutSes, AnalyticsConfig.fromEnvironment(env), queriesWithoutAthena,
+                EventsConfig.fromEnvironment(env), IngestConfig.fromEnvironment(env));
     }
 
     public static Wiring fromConfig(HandlerConfig config, AuthConfig auth, UpscaleConfig upscale) {
@@ -103,11 +122,22 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
                                     TracingConfig tracing, CdnInvalidator cacheWithoutDistribution,
                                     Optional<Mailer> mailerWithoutSes, AnalyticsConfig analytics,
                                     Optional<UsageQueries> queriesWithoutAthena) {
+        return fromConfig(config, auth, upscale, tracing, cacheWithoutDistribution, mailerWithoutSes, analytics,
+                queriesWithoutAthena, EventsConfig.off(), IngestConfig.off());
+    }
+
+    public static Wiring fromConfig(HandlerConfig config, AuthConfig auth, UpscaleConfig upscale,
+                                    TracingConfig tracing, CdnInvalidator cacheWithoutDistribution,
+                                    Optional<Mailer> mailerWithoutSes, AnalyticsConfig analytics,
+                                    Optional<UsageQueries> queriesWithoutAthena, EventsConfig eventsConfig,
+                                    IngestConfig ingest) {
         LOG.info("image-handler configuration: {}", config);
         LOG.info("image-handler access: {}", auth);
         LOG.info("image-handler super-resolution: {}", upscale);
         LOG.info("image-handler telemetry: {}", tracing);
         LOG.info("image-handler analytics: {}", analytics);
+        LOG.info("image-handler events: {}", eventsConfig);
+        LOG.info("image-handler Kafka ingestion: {}", ingest);
         // The tracing adapter is picked here, once; the core only sees the Tracer port.
         Optional<XRayTracer> xray = tracing.xray()
                 ? Optional.of(XRayTracer.toDaemon(tracing.daemonAddress(), tracing.insideLambda()))
@@ -137,6 +167,8 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
                 new DynamoImageRecords(clients.dynamo(), config.table()));
         var moderation = new ModerationCheck(moderator, config.moderation().policy(), engine, clock);
         var usage = new Usage(usageEvents(analytics, clients), clock);
+        Events events = events(eventsConfig, tracing, clients, clock);
+        var intake = new Intake(config, engine, moderation, originals, records, usage, events, clock);
         var idempotency = new IdempotentRequests(AwsFailures.guarded(IdempotencyKeys.class,
                 "the idempotency keys (DynamoDB)", new DynamoIdempotencyKeys(clients.dynamo(), config.table(), clock)),
                 clock, config.resilience().idempotencyStale());
@@ -147,22 +179,28 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
                 records,
                 engine,
                 new SuperResolution(upscaler(upscale, clients), engine, upscale.maxInputPixels()),
-                moderation,
+                intake,
                 cdn,
                 idempotency,
                 usage,
+                events,
                 clock);
+        var notifications = new UploadNotifications(new Webhooks(config.webhooks(), clock),
+                clients.ses().<Mailer>map(ses -> AwsFailures.guarded(Mailer.class, "the mail service (SES)",
+                                new SesMailer(ses, config.mailFrom().orElseThrow())))
+                        .or(() -> mailerWithoutSes));
         LargeUploads uploads = new LargeUploads(config,
                 AwsFailures.guarded(Incoming.class, "the upload store (S3)",
                         new S3Incoming(clients.s3(), clients.presigner(), config.originalsBucket())),
                 AwsFailures.guarded(UploadSessions.class, "the upload sessions (DynamoDB)",
                         new DynamoUploadSessions(clients.dynamo(), config.table(), clock)),
-                originals, records, engine, moderation, usage, idempotency,
-                new UploadNotifications(new Webhooks(config.webhooks(), clock),
-                        clients.ses().<Mailer>map(ses -> AwsFailures.guarded(Mailer.class, "the mail service (SES)",
-                                        new SesMailer(ses, config.mailFrom().orElseThrow())))
-                                .or(() -> mailerWithoutSes)),
-                clock);
+                originals, records, intake, idempotency, notifications, clock);
+        KafkaIngestion kafkaIngestion = new KafkaIngestion(ingest.settings(config.maxSyncUploadBytes(),
+                        config.webhooks().allowPrivate()), intake, records, idempotency, notifications,
+                new HttpsReferences(Duration.ofSeconds(3), Duration.ofSeconds(10)),
+                AwsFailures.guarded(BucketReferences.class, "the referenced object store (S3)",
+                        new S3BucketReferences(clients.s3())),
+                new KafkaFailureTopic(ingest));
         Optional<UsageQueries> queries = analytics.athena().<UsageQueries>map(a -> new AthenaUsageQueries(
                 clients.athena(), a.workgroup(), a.database(), a.timeout(), Duration.ofMillis(300)))
                 .or(() -> queriesWithoutAthena);
@@ -171,7 +209,18 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
             LOG.warn("no analytics query engine configured: GET /v1/stats answers 503");
         }
         return new Wiring(config, clients, service, uploads,
-                new Router(service, guard(auth, clients), uploads, reports.orElse(null)), telemetry, engine, usage);
+                new Router(service, guard(auth, clients), uploads, reports.orElse(null)), telemetry, engine, usage,
+                events, intake, kafkaIngestion);
+    }
+
+    /** The event publisher is picked here, once: EventBridge when a bus is configured, else none. */
+    private static Events events(EventsConfig config, TracingConfig tracing, AwsClients clients, Clock clock) {
+        if (config.busName().isEmpty()) {
+            LOG.warn("no event bus configured (EVENT_BUS_NAME): image and job events are not published");
+            return Events.NONE;
+        }
+        return new EventBridgeEvents(clients.eventBridge(config.endpoint()), config.busName().get(),
+                tracing.namespace(), tracing.emf() ? System.out::println : line -> { }, clock);
     }
 
     /** The event log is picked here, once: Firehose on AWS, the local lake's files, or none. */
