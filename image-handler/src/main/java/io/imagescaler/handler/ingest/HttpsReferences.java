@@ -11,11 +11,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@link WebReferences} with the JDK's HTTP client: one GET, no redirects (a redirect could lead to a host
- * nobody checked), bounded in time (connect and whole request) and in bytes (the declared length is checked
- * first, the body is read at most one byte past the limit). Whatever goes wrong is the reference's fault
+ * nobody checked), bounded in time (connect, then the whole exchange: the client's request timeout covers
+ * only the headers, so the body is read against the same deadline and the stream closed when it passes) and
+ * in bytes (the declared length is checked first, the body is read at most one byte past the limit). Whatever goes wrong is the reference's fault
  * here, not the service's: the referenced server is not a dependency, and retrying the whole Kafka batch
  * for it would stall the partition, so every failure is a 4xx kind (the message goes to the failure topic).
  */
@@ -36,6 +41,7 @@ public final class HttpsReferences implements WebReferences {
 
     @Override
     public byte[] fetch(URI url, long maxBytes) {
+        long deadline = System.nanoTime() + requestTimeout.toNanos();
         HttpResponse<InputStream> response;
         try {
             response = http.send(HttpRequest.newBuilder(url).timeout(requestTimeout).GET()
@@ -63,7 +69,11 @@ public final class HttpsReferences implements WebReferences {
             if (declared > maxBytes) {
                 throw tooLarge(url, declared, maxBytes);
             }
-            byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            byte[] bytes = readBefore(body, (int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1), deadline);
+            if (bytes == null) {
+                throw new InvalidRequest("the reference's url " + url + " did not send its body within "
+                        + requestTimeout.toSeconds() + " s");
+            }
             if (bytes.length > maxBytes) {
                 throw tooLarge(url, -1, maxBytes);
             }
@@ -73,6 +83,30 @@ public final class HttpsReferences implements WebReferences {
                     + requestTimeout.toSeconds() + " s");
         } catch (IOException e) {
             throw new InvalidRequest("the reference's url " + url + " broke off: " + e.getMessage());
+        }
+    }
+
+    /** Up to {@code max} bytes, or null when the deadline passed first (the stream is closed then). */
+    private static byte[] readBefore(InputStream body, int max, long deadline) throws IOException {
+        CompletableFuture<byte[]> read = new CompletableFuture<>();
+        Thread.ofVirtual().name("reference-body").start(() -> {
+            try {
+                read.complete(body.readNBytes(max));
+            } catch (IOException | RuntimeException e) {
+                read.completeExceptionally(e);
+            }
+        });
+        try {
+            return read.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            body.close();
+            return null;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            body.close();
+            throw new IOException("interrupted");
         }
     }
 

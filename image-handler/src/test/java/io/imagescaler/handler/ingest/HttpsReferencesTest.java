@@ -97,6 +97,18 @@ class HttpsReferencesTest {
                 // the client gave up
             }
         });
+        server.createContext("/trickle.png", ex -> {
+            ex.sendResponseHeaders(200, 0);
+            try (OutputStream out = ex.getResponseBody()) {
+                for (int i = 0; i < 30; i++) {
+                    out.write(PNG[i]);
+                    out.flush();
+                    Thread.sleep(200);
+                }
+            } catch (java.io.IOException | InterruptedException gone) {
+                // the client gave up
+            }
+        });
         server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.start();
         base = "https://127.0.0.1:" + server.getAddress().getPort();
@@ -134,6 +146,14 @@ class HttpsReferencesTest {
     void aRedirectIsNotFollowed() {
         var e = assertThrows(InvalidRequest.class, () -> references.fetch(URI.create(base + "/moved.png"), 1024 * 1024));
         assertTrue(e.getMessage().contains("redirects are not followed"), e.getMessage());
+    }
+
+    @Test
+    void aBodyThatTricklesPastTheDeadlineIsRefused() {
+        long t0 = System.nanoTime();
+        var e = assertThrows(InvalidRequest.class, () -> references.fetch(URI.create(base + "/trickle.png"), 1024 * 1024));
+        assertTrue(e.getMessage().contains("did not send its body"), e.getMessage());
+        assertTrue((System.nanoTime() - t0) / 1e9 < 2.5, "bounded by the request timeout");
     }
 
     @Test
