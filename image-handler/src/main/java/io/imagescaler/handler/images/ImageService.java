@@ -7,9 +7,9 @@ import io.imagescaler.handler.error.ImageScalerException.InvalidRequest;
 import io.imagescaler.handler.error.ImageScalerException.NotFound;
 import io.imagescaler.handler.error.ImageScalerException.PayloadTooLarge;
 import io.imagescaler.handler.error.ImageScalerException.UpstreamFailure;
-import io.imagescaler.handler.moderation.BlurredMaster;
-import io.imagescaler.handler.moderation.ModerationCheck;
-import io.imagescaler.handler.moderation.ModerationVerdict;
+import io.imagescaler.handler.events.DomainEvent;
+import io.imagescaler.handler.events.Events;
+import io.imagescaler.handler.intake.Intake;
 import io.imagescaler.handler.idempotency.IdempotentRequests;
 import io.imagescaler.handler.analytics.Usage;
 import io.imagescaler.handler.storage.ImageRecords;
@@ -47,20 +47,17 @@ import org.slf4j.LoggerFactory;
 public final class ImageService {
     private static final Logger LOG = LoggerFactory.getLogger(ImageService.class);
 
-    private static final int ID_ATTEMPTS = 3;
-    /** The throwaway render that proves, at upload, that the pixels decode (catches truncation). */
-    private static final TransformSpec DECODE_CHECK = TransformSpec.builder().width(32).height(32).build();
-
     private final HandlerConfig config;
     private final Originals originals;
     private final Variants variants;
     private final ImageRecords records;
     private final TransformEngine engine;
     private final SuperResolution superResolution;
-    private final ModerationCheck moderation;
+    private final Intake intake;
     private final CdnInvalidator cdn;
     private final IdempotentRequests idempotency;
     private final Usage usage;
+    private final Events events;
     private final Clock clock;
     private final RenderGate renders;
     private final RenderCost cost;
@@ -74,18 +71,20 @@ public final class ImageService {
     private static final long RECENT_NANOS = 10_000_000_000L;
 
     public ImageService(HandlerConfig config, Originals originals, Variants variants, ImageRecords records,
-                        TransformEngine engine, SuperResolution superResolution, ModerationCheck moderation,
-                        CdnInvalidator cdn, IdempotentRequests idempotency, Usage usage, Clock clock) {
+                        TransformEngine engine, SuperResolution superResolution, Intake intake,
+                        CdnInvalidator cdn, IdempotentRequests idempotency, Usage usage, Events events,
+                        Clock clock) {
         this.config = config;
         this.originals = originals;
         this.variants = variants;
         this.records = records;
         this.engine = engine;
         this.superResolution = superResolution;
-        this.moderation = moderation;
+        this.intake = intake;
         this.cdn = cdn;
         this.idempotency = idempotency;
         this.usage = usage;
+        this.events = events;
         this.clock = clock;
         var r = config.resilience();
         this.renders = new RenderGate(r.renderConcurrency(), r.renderQueue(), r.renderQueueWait());
@@ -112,13 +111,6 @@ public final class ImageService {
     }
 
     /**
-     * Stores a new original. Every check runs before the first write, moderation included (so an
-     * unmoderated original is never stored where it could be served); the writes are ordered so that a
-     * failure at any step leaves nothing behind: reserve the id (provisional record with an expiry),
-     * write the objects the verdict asks for, then finish the record with its status and verdict; a
-     * failed step undoes the earlier ones.
-     */
-    /**
      * The image a key's first request made, when that request finished it; empty when it did not (its
      * provisional record is still STORING, or the sweeper already undid it).
      */
@@ -130,6 +122,11 @@ public final class ImageService {
         return record.filter(r -> r.status() != ImageStatus.STORING);
     }
 
+    /**
+     * Stores a new original through the {@link Intake}: every check runs before the first write,
+     * moderation included (so an unmoderated original is never stored where it could be served), and a
+     * failure at any step leaves nothing behind.
+     */
     public ImageRecord upload(byte[] body, String owner) {
         return upload(body, owner, id -> { });
     }
@@ -143,48 +140,19 @@ public final class ImageService {
             throw new PayloadTooLarge("the image is " + body.length + " bytes; this endpoint takes at most "
                     + config.maxSyncUploadBytes() + " bytes (use POST /v1/uploads for larger files)");
         }
-        Limits limits = config.limitsFor(body);
-        SourceInfo info = engine.probe(body, limits);
         // Traced stages (the upload's answer carries no Server-Timing: a replayed answer has no timings).
-        StageTimings timings = new StageTimings();
-        timings.time("decode-check", () -> engine.render(body, info, DECODE_CHECK, ImageFormat.JPG, limits));
-        ModerationVerdict verdict = timings.time("moderate", () -> moderation.check(body, info, limits));
-        Optional<Rendered> blurred = blurredIfFlagged(verdict, body, info);
-
-        ImageRecord record = reserve(owner, info, body);
-        RequestTelemetry.current().image(record.id().value());
-        try {
-            bind.accept(record.id());
-        } catch (RuntimeException e) {
-            undo(e, () -> records.delete(record.id()));
-            throw e;
-        }
-        ImageStatus outcome = statusOf(verdict);
-        try {
-            storeFor(verdict, record.id(), body, info, blurred);
-        } catch (RuntimeException e) {
-            undo(e, () -> originals.delete(record.id()), () -> records.delete(record.id()));
-            throw new UpstreamFailure("the original could not be stored; nothing was kept, try again", e);
-        }
-        try {
-            if (!records.finish(record.id(), ImageStatus.STORING, outcome, verdict, reasonOf(verdict))) {
-                throw new IllegalStateException("the provisional record vanished");
-            }
-        } catch (RuntimeException e) {
-            undo(e, () -> originals.delete(record.id()), () -> records.delete(record.id()));
-            throw new UpstreamFailure("the image record could not be completed; nothing was kept, try again", e);
-        }
-        ImageRecord done = record.finished(outcome, verdict, reasonOf(verdict));
-        usage.uploaded(done, "sync");
-        return done;
+        return intake.upload(owner, body, Intake.Via.SYNC, id -> {
+            RequestTelemetry.current().image(id.value());
+            bind.accept(id);
+        });
     }
 
     /**
      * Runs moderation again on the unblurred original (an admin's decision, e.g. after the policy or the
-     * model changed), rearranges the stored objects for the new verdict, and purges every generated
-     * variant and the CDN's cached copies. While it runs the image is PROCESSING and not servable. If
-     * the model fails, the image goes back to its previous status untouched; if storage fails half way,
-     * the image is FAILED (not servable, nothing lost) until the next re-moderation.
+     * model changed), rearranges the stored objects for the new verdict (the {@link Intake}), and purges
+     * every generated variant and the CDN's cached copies. While it runs the image is PROCESSING and not
+     * servable. If the model fails, the image goes back to its previous status untouched; if storage
+     * fails half way, the image is FAILED (not servable, nothing lost) until the next re-moderation.
      */
     public Remoderation remoderate(String idText) {
         ImageId id = parseId(idText);
@@ -203,106 +171,13 @@ public final class ImageService {
             throw new Conflict("image " + id + " changed while re-moderation started; try again");
         }
         int purged = variants.deleteAll(id);
-
-        ModerationVerdict verdict;
-        SourceInfo info;
-        Optional<Rendered> blurred;
-        try {
-            info = engine.probe(source.bytes(), config.limitsFor(source.bytes()));
-            verdict = moderation.check(source.bytes(), info, config.limitsFor(source.bytes()));
-            blurred = blurredIfFlagged(verdict, source.bytes(), info);
-        } catch (RuntimeException e) {
-            undo(e, () -> records.transition(id, ImageStatus.PROCESSING, previous));
-            throw e;
-        }
-        ImageStatus outcome = statusOf(verdict);
-        try {
-            storeFor(verdict, id, source.bytes(), info, blurred);
-            if (verdict.action() == ModerationVerdict.Action.ALLOW) {
-                originals.deleteQuarantine(id);
-            }
-        } catch (RuntimeException e) {
-            undo(e, () -> records.finish(id, ImageStatus.PROCESSING, ImageStatus.FAILED, verdict,
-                    "re-moderation could not rearrange the stored objects; run it again"));
-            throw new UpstreamFailure("re-moderation failed while storing; the image is FAILED until it is "
-                    + "re-moderated again", e);
-        }
-        if (!records.finish(id, ImageStatus.PROCESSING, outcome, verdict, reasonOf(verdict))) {
-            throw new Conflict("image " + id + " changed during re-moderation (deleted?)");
-        }
-        usage.remoderated(before, verdict);
+        Intake.Examined examined = intake.remoderate(before, previous, source.bytes());
         // A render that read the record before PROCESSING may have stored a variant since the first purge.
         purged += variants.deleteAll(id);
         String invalidation = cdn.invalidateImage(id);
-        LOG.info("re-moderated {}: {} -> {} ({}), {} variants purged, invalidation {}", id, previous, outcome,
-                verdict.reason(), purged, invalidation);
+        LOG.info("re-moderated {}: {} -> {} ({}), {} variants purged, invalidation {}", id, previous,
+                examined.status(), examined.verdict().reason(), purged, invalidation);
         return new Remoderation(records.get(id).orElseThrow(), purged, invalidation);
-    }
-
-    private Optional<Rendered> blurredIfFlagged(ModerationVerdict verdict, byte[] original, SourceInfo info) {
-        return verdict.action() == ModerationVerdict.Action.BLUR
-                ? Optional.of(BlurredMaster.render(engine, original, info, config.limitsFor(original)))
-                : Optional.empty();
-    }
-
-    /**
-     * Writes the objects a verdict asks for. The quarantine copy is written before the master is
-     * replaced, so the unblurred original is never lost between the two writes.
-     */
-    private void storeFor(ModerationVerdict verdict, ImageId id, byte[] original, SourceInfo info,
-                          Optional<Rendered> blurred) {
-        String type = info.format().mediaType();
-        switch (verdict.action()) {
-            case ALLOW -> originals.put(id, original, type);
-            case BLUR -> {
-                originals.putQuarantine(id, original, type);
-                Rendered master = blurred.orElseThrow();
-                originals.put(id, master.bytes(), master.format().mediaType());
-            }
-            case REJECT -> {
-                originals.putQuarantine(id, original, type);
-                originals.deleteMaster(id);
-            }
-        }
-    }
-
-    private static ImageStatus statusOf(ModerationVerdict verdict) {
-        return switch (verdict.action()) {
-            case ALLOW -> ImageStatus.READY;
-            case BLUR -> ImageStatus.BLURRED;
-            case REJECT -> ImageStatus.REJECTED;
-        };
-    }
-
-    private static String reasonOf(ModerationVerdict verdict) {
-        return verdict.action() == ModerationVerdict.Action.ALLOW ? null : verdict.reason();
-    }
-
-    /** Best-effort clean-up after a failure: every step is tried; their failures ride on the first one. */
-    private static void undo(RuntimeException failure, Runnable... steps) {
-        for (Runnable step : steps) {
-            try {
-                step.run();
-            } catch (RuntimeException e) {
-                failure.addSuppressed(e);
-            }
-        }
-    }
-
-    private ImageRecord reserve(String owner, SourceInfo info, byte[] body) {
-        var now = clock.instant();
-        String sha256 = HexFormat.of().formatHex(digest("SHA-256", body));
-        for (int attempt = 0; attempt < ID_ATTEMPTS; attempt++) {
-            ImageRecord candidate = new ImageRecord(ImageId.random(), owner, ImageStatus.STORING,
-                    info.format().mediaType(), info.displayWidth(), info.displayHeight(), info.frames(),
-                    body.length, sha256, now, Optional.of(now.plus(config.resilience().provisionalLifetime())),
-                    Optional.empty(),
-                    Optional.empty());
-            if (records.createIfAbsent(candidate)) {
-                return candidate;
-            }
-        }
-        throw new UpstreamFailure("could not draw an unused image id", null);
     }
 
     /**
@@ -566,7 +441,7 @@ public final class ImageService {
     /**
      * Deletes everything of the image: first the record is marked DELETING (nothing is served or
      * generated from then on), then the variants and original go, and the record last, so an
-     * interrupted delete can simply be repeated.
+     * interrupted delete can simply be repeated. {@code image_deleted} is published once the record is gone.
      */
     public void delete(String idText) {
         ImageId id = parseId(idText);
@@ -580,6 +455,16 @@ public final class ImageService {
         originals.delete(id);
         records.delete(id);
         usage.deleted(record);
+        var detail = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        java.time.Instant deletedAt = clock.instant();
+        detail.put("imageId", id.value());
+        detail.put("owner", record.owner());
+        detail.put("deletedAt", deletedAt.toString());
+        try {
+            events.publish(new DomainEvent(DomainEvent.IMAGE_DELETED, Intake.resource(id), deletedAt, detail));
+        } catch (RuntimeException e) {
+            LOG.error("event not published: {} {}: {}", DomainEvent.IMAGE_DELETED, detail, e.toString());
+        }
     }
 
     private ImageRecord servableRecord(ImageId id) {

@@ -212,6 +212,6 @@ public final class JobWorker {
         ObjectNode detail = JobJson.of(job, ResultLinks.NONE);
         detail.remove("notify");
         detail.remove("links");
-        events.publish(new DomainEvent(type, job.id(), clock.instant(), detail));
+        events.publish(new DomainEvent(type, "jobs/" + job.id(), clock.instant(), detail));
     }
 }

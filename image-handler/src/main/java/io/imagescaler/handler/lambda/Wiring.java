@@ -11,7 +11,17 @@ import io.imagescaler.handler.cdn.CdnInvalidator;
 import io.imagescaler.handler.cdn.NoCdnCache;
 import io.imagescaler.handler.cdn.aws.CloudFrontInvalidator;
 import io.imagescaler.handler.config.HandlerConfig;
+import io.imagescaler.handler.events.Events;
+import io.imagescaler.handler.events.EventsConfig;
+import io.imagescaler.handler.events.aws.EventBridgeEvents;
 import io.imagescaler.handler.idempotency.IdempotentRequests;
+import io.imagescaler.handler.ingest.BucketReferences;
+import io.imagescaler.handler.ingest.HttpsReferences;
+import io.imagescaler.handler.ingest.IngestConfig;
+import io.imagescaler.handler.ingest.KafkaIngestion;
+import io.imagescaler.handler.ingest.aws.S3BucketReferences;
+import io.imagescaler.handler.ingest.kafka.KafkaFailureTopic;
+import io.imagescaler.handler.intake.Intake;
 import io.imagescaler.handler.images.ImageService;
 import io.imagescaler.handler.moderation.ModerationCheck;
 import io.imagescaler.handler.moderation.Moderator;
@@ -67,13 +77,20 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Builds the object graph from one configuration: the AWS adapters behind the core's ports. */
+/**
+ * Builds the object graph from one configuration: the AWS adapters behind the core's ports.
+ *
+ * @param events the one publisher of outcomes (EventBridge, or {@link Events#NONE} without a bus), shared by
+ *               every use case that announces something
+ * @param intake the one intake of originals (uploads, large uploads, re-moderation, Kafka ingestion)
+ * @param kafkaIngestion the Kafka entry point's use case ({@code KafkaIngestHandler})
+ */
 public record Wiring(HandlerConfig config, AwsClients clients, ImageService service, LargeUploads uploads,
-                     Router router, Telemetry telemetry, TransformEngine engine, Usage usage,
+                     Router router, Telemetry telemetry, TransformEngine engine, Usage usage, Events events,
+                     Intake intake, KafkaIngestion kafkaIngestion,
                      io.imagescaler.handler.jobs.JobWorker jobWorker,
                      Optional<io.imagescaler.handler.jobs.JobService> jobs,
-                     io.imagescaler.handler.jobs.ResultLinks resultLinks,
-                     io.imagescaler.handler.events.Events events) {
+                     io.imagescaler.handler.jobs.ResultLinks resultLinks) {
     private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
 
     /** Lambda: every configuration from environment-style variables. */
@@ -96,24 +113,36 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
         return fromConfig(HandlerConfig.fromEnvironment(env), AuthConfig.fromEnvironment(env),
                 UpscaleConfig.fromEnvironment(env), TracingConfig.fromEnvironment(env), cacheWithoutDistribution,
                 mailerWithoutSes, AnalyticsConfig.fromEnvironment(env), queriesWithoutAthena,
+                EventsConfig.fromEnvironment(env), IngestConfig.fromEnvironment(env),
                 io.imagescaler.handler.jobs.JobsConfig.fromEnvironment(env));
     }
 
     public static Wiring fromConfig(HandlerConfig config, AuthConfig auth, UpscaleConfig upscale) {
         return fromConfig(config, auth, upscale, TracingConfig.off(), new NoCdnCache(), Optional.empty(),
-                AnalyticsConfig.off(), Optional.empty(), io.imagescaler.handler.jobs.JobsConfig.fromEnvironment(k -> null));
+                AnalyticsConfig.off(), Optional.empty());
     }
 
     public static Wiring fromConfig(HandlerConfig config, AuthConfig auth, UpscaleConfig upscale,
                                     TracingConfig tracing, CdnInvalidator cacheWithoutDistribution,
                                     Optional<Mailer> mailerWithoutSes, AnalyticsConfig analytics,
-                                    Optional<UsageQueries> queriesWithoutAthena,
-                                    io.imagescaler.handler.jobs.JobsConfig jobsConfig) {
+                                    Optional<UsageQueries> queriesWithoutAthena) {
+        return fromConfig(config, auth, upscale, tracing, cacheWithoutDistribution, mailerWithoutSes, analytics,
+                queriesWithoutAthena, EventsConfig.off(), IngestConfig.off(),
+                io.imagescaler.handler.jobs.JobsConfig.fromEnvironment(k -> null));
+    }
+
+    public static Wiring fromConfig(HandlerConfig config, AuthConfig auth, UpscaleConfig upscale,
+                                    TracingConfig tracing, CdnInvalidator cacheWithoutDistribution,
+                                    Optional<Mailer> mailerWithoutSes, AnalyticsConfig analytics,
+                                    Optional<UsageQueries> queriesWithoutAthena, EventsConfig eventsConfig,
+                                    IngestConfig ingest, io.imagescaler.handler.jobs.JobsConfig jobsConfig) {
         LOG.info("image-handler configuration: {}", config);
         LOG.info("image-handler access: {}", auth);
         LOG.info("image-handler super-resolution: {}", upscale);
         LOG.info("image-handler telemetry: {}", tracing);
         LOG.info("image-handler analytics: {}", analytics);
+        LOG.info("image-handler events: {}", eventsConfig);
+        LOG.info("image-handler Kafka ingestion: {}", ingest);
         // The tracing adapter is picked here, once; the core only sees the Tracer port.
         Optional<XRayTracer> xray = tracing.xray()
                 ? Optional.of(XRayTracer.toDaemon(tracing.daemonAddress(), tracing.insideLambda()))
@@ -143,6 +172,8 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
                 new DynamoImageRecords(clients.dynamo(), config.table()));
         var moderation = new ModerationCheck(moderator, config.moderation().policy(), engine, clock);
         var usage = new Usage(usageEvents(analytics, clients), clock);
+        Events events = events(eventsConfig, tracing, clients, clock);
+        var intake = new Intake(config, engine, moderation, originals, records, usage, events, clock);
         var idempotency = new IdempotentRequests(AwsFailures.guarded(IdempotencyKeys.class,
                 "the idempotency keys (DynamoDB)", new DynamoIdempotencyKeys(clients.dynamo(), config.table(), clock)),
                 clock, config.resilience().idempotencyStale());
@@ -153,22 +184,28 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
                 records,
                 engine,
                 new SuperResolution(upscaler(upscale, clients), engine, upscale.maxInputPixels()),
-                moderation,
+                intake,
                 cdn,
                 idempotency,
                 usage,
+                events,
                 clock);
         Optional<Mailer> mailer = clients.ses().<Mailer>map(ses -> AwsFailures.guarded(Mailer.class,
                         "the mail service (SES)", new SesMailer(ses, config.mailFrom().orElseThrow())))
                 .or(() -> mailerWithoutSes);
+        var notifications = new UploadNotifications(new Webhooks(config.webhooks(), clock), mailer);
         LargeUploads uploads = new LargeUploads(config,
                 AwsFailures.guarded(Incoming.class, "the upload store (S3)",
                         new S3Incoming(clients.s3(), clients.presigner(), config.originalsBucket())),
                 AwsFailures.guarded(UploadSessions.class, "the upload sessions (DynamoDB)",
                         new DynamoUploadSessions(clients.dynamo(), config.table(), clock)),
-                originals, records, engine, moderation, usage, idempotency,
-                new UploadNotifications(new Webhooks(config.webhooks(), clock), mailer),
-                clock);
+                originals, records, intake, idempotency, notifications, clock);
+        KafkaIngestion kafkaIngestion = new KafkaIngestion(ingest.settings(config.maxSyncUploadBytes(),
+                        config.webhooks().allowPrivate()), intake, records, idempotency, notifications,
+                new HttpsReferences(Duration.ofSeconds(3), Duration.ofSeconds(10)),
+                AwsFailures.guarded(BucketReferences.class, "the referenced object store (S3)",
+                        new S3BucketReferences(clients.s3())),
+                new KafkaFailureTopic(ingest));
         Optional<UsageQueries> queries = analytics.athena().<UsageQueries>map(a -> new AthenaUsageQueries(
                 clients.athena(), a.workgroup(), a.database(), a.timeout(), Duration.ofMillis(300)))
                 .or(() -> queriesWithoutAthena);
@@ -176,14 +213,12 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
         if (reports.isEmpty()) {
             LOG.warn("no analytics query engine configured: GET /v1/stats answers 503");
         }
-        io.imagescaler.handler.events.Events events = io.imagescaler.handler.events.Events.NONE;
         LOG.info("image-handler jobs: {}", jobsConfig);
         var resultLinks = resultLinks(jobsConfig, clients, clock);
         var jobRecords = AwsFailures.guarded(io.imagescaler.handler.jobs.Jobs.class, "the job records (DynamoDB)",
                 new io.imagescaler.handler.jobs.aws.DynamoJobs(clients.dynamo(), config.table()));
         var generated = AwsFailures.guarded(Variants.class, "the generated-variants store (S3)",
                 new S3Variants(clients.s3(), config.generatedBucket()));
-        var notifications = new UploadNotifications(new Webhooks(config.webhooks(), clock), mailer);
         Optional<io.imagescaler.handler.jobs.JobService> jobs = jobsConfig.queueUrl().map(url ->
                 new io.imagescaler.handler.jobs.JobService(jobRecords,
                         AwsFailures.guarded(io.imagescaler.handler.jobs.JobQueue.class, "the jobs queue (SQS)",
@@ -197,7 +232,17 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
                 new Webhooks(config.webhooks(), clock), mailer, events, usage, jobsConfig.maxReceiveCount(), clock);
         return new Wiring(config, clients, service, uploads,
                 new Router(service, guard(auth, clients), uploads, reports.orElse(null), jobs, resultLinks), telemetry,
-                engine, usage, worker, jobs, resultLinks, events);
+                engine, usage, events, intake, kafkaIngestion, worker, jobs, resultLinks);
+    }
+
+    /** The event publisher is picked here, once: EventBridge when a bus is configured, else none. */
+    private static Events events(EventsConfig config, TracingConfig tracing, AwsClients clients, Clock clock) {
+        if (config.busName().isEmpty()) {
+            LOG.warn("no event bus configured (EVENT_BUS_NAME): image and job events are not published");
+            return Events.NONE;
+        }
+        return new EventBridgeEvents(clients.eventBridge(config.endpoint()), config.busName().get(),
+                tracing.namespace(), tracing.emf() ? System.out::println : line -> { }, clock);
     }
 
     /** The event log is picked here, once: Firehose on AWS, the local lake's files, or none. */

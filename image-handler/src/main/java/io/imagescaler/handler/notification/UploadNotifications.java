@@ -40,6 +40,22 @@ public final class UploadNotifications {
         return address;
     }
 
+    /**
+     * Tells an uploader that an upload was refused before anything was stored (a Kafka message whose
+     * image was bad). Failing is logged, never thrown.
+     *
+     * @param upload names the upload for its sender, e.g. "from Kafka message image-uploads-0@42"
+     */
+    public void refused(String to, String upload, String reason) {
+        try {
+            mailer.orElseThrow().send(to, "image-scaler: your upload was refused",
+                    "Your upload " + upload + " was refused; nothing was stored.\n\nReason: " + reason + "\n");
+            LOG.info("refusal email for the upload {} sent to {}", upload, to);
+        } catch (RuntimeException e) {
+            LOG.error("refusal email for the upload {} to {} failed: {}", upload, to, e.toString());
+        }
+    }
+
     /** @param json the record JSON with its event name, as the webhook receives it */
     public void processed(ImageRecord record, String json, Optional<URI> webhook, Optional<String> email) {
         webhook.ifPresent(url -> {

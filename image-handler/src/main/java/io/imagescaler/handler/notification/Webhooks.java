@@ -148,10 +148,14 @@ public final class Webhooks {
     }
 
     /**
-     * Literal addresses and names resolved now. A name that resolves differently later (DNS rebinding)
-     * is not caught here; on AWS the Lambda should also run without a route to private ranges.
+     * Whether a host the service is asked to call (a webhook, a Kafka message's image URL) is loopback,
+     * private, link-local, any-local, multicast or IPv6 unique-local. Literal addresses and names
+     * resolved now. A name that resolves differently later (DNS rebinding) is not caught here; on AWS the
+     * Lambda should also run without a route to private ranges.
+     *
+     * @throws InvalidRequest the name does not resolve
      */
-    private static boolean privateHost(String host) {
+    public static boolean privateHost(String host) {
         try {
             for (InetAddress a : InetAddress.getAllByName(host)) {
                 if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress()
@@ -162,7 +166,7 @@ public final class Webhooks {
             }
             return false;
         } catch (UnknownHostException e) {
-            throw new InvalidRequest("webhook host " + host + " does not resolve");
+            throw new InvalidRequest("host " + host + " does not resolve");
         }
     }
 }

@@ -10,21 +10,14 @@ import io.imagescaler.handler.error.ImageScalerException.UpstreamFailure;
 import io.imagescaler.handler.idempotency.IdempotentRequests;
 import io.imagescaler.handler.images.ImageRecord;
 import io.imagescaler.handler.images.ImageStatus;
-import io.imagescaler.handler.moderation.BlurredMaster;
-import io.imagescaler.handler.moderation.ModerationCheck;
-import io.imagescaler.handler.moderation.ModerationVerdict;
+import io.imagescaler.handler.intake.Intake;
 import io.imagescaler.handler.notification.UploadNotifications;
-import io.imagescaler.handler.analytics.Usage;
 import io.imagescaler.handler.storage.ImageRecords;
 import io.imagescaler.handler.storage.Incoming;
 import io.imagescaler.handler.storage.Originals;
 import io.imagescaler.handler.storage.UploadSessions;
 import io.imagescaler.handler.storage.UploadSessions.Session;
 import io.imagescaler.handler.storage.UploadSessions.State;
-import io.imagescaler.handler.transform.Rendered;
-import io.imagescaler.handler.transform.SourceInfo;
-import io.imagescaler.handler.transform.TransformEngine;
-import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.ImageId;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,24 +60,20 @@ public final class LargeUploads {
     private final UploadSessions sessions;
     private final Originals originals;
     private final ImageRecords records;
-    private final TransformEngine engine;
-    private final ModerationCheck moderation;
-    private final Usage usage;
+    private final Intake intake;
     private final IdempotentRequests idempotency;
     private final UploadNotifications notifications;
     private final Clock clock;
 
     public LargeUploads(HandlerConfig config, Incoming incoming, UploadSessions sessions, Originals originals,
-                        ImageRecords records, TransformEngine engine, ModerationCheck moderation, Usage usage,
-                        IdempotentRequests idempotency, UploadNotifications notifications, Clock clock) {
+                        ImageRecords records, Intake intake, IdempotentRequests idempotency,
+                        UploadNotifications notifications, Clock clock) {
         this.config = config;
         this.incoming = incoming;
         this.sessions = sessions;
         this.originals = originals;
         this.records = records;
-        this.engine = engine;
-        this.moderation = moderation;
-        this.usage = usage;
+        this.intake = intake;
         this.idempotency = idempotency;
         this.notifications = notifications;
         this.clock = clock;
@@ -253,7 +242,7 @@ public final class LargeUploads {
             String sha256 = download(id, file);
             LOG.info("large upload {}: {} bytes streamed to {} in {} ms", id, size, file,
                     (System.nanoTime() - t0) / 1_000_000);
-            processFile(id, record.get().owner(), file, size, sha256);
+            processFile(record.get(), file, size, sha256);
         } finally {
             try {
                 Files.deleteIfExists(file);
@@ -263,53 +252,43 @@ public final class LargeUploads {
         }
     }
 
-    private void processFile(ImageId id, String owner, Path file, long size, String sha256) {
-        SourceInfo info;
-        ModerationVerdict verdict;
-        Optional<Rendered> blurred;
+    /**
+     * The intake's checks on the file, then its writes with the bytes copied inside the store from
+     * {@code incoming/} (no bytes pass through this function, whatever the size).
+     */
+    private void processFile(ImageRecord processing, Path file, long size, String sha256) {
+        ImageId id = processing.id();
+        Intake.Examined examined;
         try {
-            var limits = config.limitsFor(head(file));
-            info = engine.probe(file, limits);
-            // The file is decoded once: into the copy the model sees (≤ 1600 px). That decode proves the
-            // pixels readable, and the blurred master, which keeps no detail anyway, is made from it.
-            Rendered copy = engine.render(file, info, ModerationCheck.MODEL_COPY, ImageFormat.JPG, limits);
-            LOG.info("large upload {}: {} {}x{} decoded into the moderation copy ({})", id, info.format(),
-                    info.width(), info.height(), copy.timings().serverTiming());
-            verdict = moderation.checkCopy(copy.bytes());
-            blurred = verdict.action() == ModerationVerdict.Action.BLUR
-                    ? Optional.of(BlurredMaster.render(engine, copy.bytes(), engine.probe(copy.bytes(), limits),
-                            limits)) : Optional.empty();
+            examined = intake.examine(file);
         } catch (ImageScalerException e) {
             if (e.status() >= 500) throw e;       // a dependency failed: let the event be retried
             fail(id, e.title() + ": " + e.getMessage());
             return;
         }
-        String mediaType = info.format().mediaType();
-        long copyStart = System.nanoTime();
-        switch (verdict.action()) {
-            case ALLOW -> incoming.copyTo(id, Incoming.Destination.ORIGINALS, mediaType);
-            case BLUR -> {
-                incoming.copyTo(id, Incoming.Destination.QUARANTINE, mediaType);
-                originals.put(id, blurred.orElseThrow().bytes(), ImageFormat.JPG.mediaType());
-            }
-            case REJECT -> incoming.copyTo(id, Incoming.Destination.QUARANTINE, mediaType);
-        }
-        LOG.info("large upload {}: copied inside the store in {} ms", id, (System.nanoTime() - copyStart) / 1_000_000);
-        records.describe(id, mediaType, info.displayWidth(), info.displayHeight(), info.frames(), size, sha256);
-        ImageStatus outcome = switch (verdict.action()) {
-            case ALLOW -> ImageStatus.READY;
-            case BLUR -> ImageStatus.BLURRED;
-            case REJECT -> ImageStatus.REJECTED;
-        };
-        if (!records.finish(id, ImageStatus.PROCESSING, outcome, verdict,
-                outcome == ImageStatus.READY ? null : verdict.reason())) {
+        Optional<ImageRecord> done = intake.complete(processing, copiedFromIncoming(), examined, size, sha256);
+        if (done.isEmpty()) {
             LOG.info("large upload {} was finished by another delivery meanwhile", id);
             return;
         }
         incoming.delete(id);
-        usage.uploaded(owner, id.value(), mediaType, size, info.displayWidth(), info.displayHeight(), verdict, "multipart");
-        LOG.info("large upload {} processed: {} bytes, {}", id, size, outcome);
+        LOG.info("large upload {} processed: {} bytes, {}", id, size, done.get().status());
         notifyProcessed(id);
+    }
+
+    /** The original as the intake writes it: a server-side copy of {@code incoming/{id}}. */
+    private Intake.Original copiedFromIncoming() {
+        return new Intake.Original() {
+            @Override
+            public void toMaster(ImageId id, String contentType) {
+                incoming.copyTo(id, Incoming.Destination.ORIGINALS, contentType);
+            }
+
+            @Override
+            public void toQuarantine(ImageId id, String contentType) {
+                incoming.copyTo(id, Incoming.Destination.QUARANTINE, contentType);
+            }
+        };
     }
 
     /** A file for the object in the processing directory (Lambda: /tmp, up to 10 GB of ephemeral storage). */
@@ -336,15 +315,6 @@ public final class LargeUploads {
             throw new UpstreamFailure("the uploaded object could not be read", e);
         }
         return HexFormat.of().formatHex(digest.digest());
-    }
-
-    /** The first bytes of the file: enough for the magic number that picks the limits. */
-    private static byte[] head(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            return in.readNBytes(16);
-        } catch (IOException e) {
-            throw new UpstreamFailure("the temporary file could not be read", e);
-        }
     }
 
     /** What one sweep did; {@code undone}: provisional records (and their objects) removed. */
@@ -436,7 +406,7 @@ public final class LargeUploads {
 
     /** @return false when the image was no longer PROCESSING (another delivery finished it) */
     private boolean fail(ImageId id, String reason) {
-        if (!records.finish(id, ImageStatus.PROCESSING, ImageStatus.FAILED, null, reason)) {
+        if (!intake.fail(id, reason)) {
             LOG.info("large upload {} was finished by another delivery meanwhile", id);
             return false;
         }

@@ -5,6 +5,8 @@ import io.imagescaler.handler.config.HandlerConfig;
 import io.imagescaler.handler.error.ImageScalerException.UpstreamFailure;
 import io.imagescaler.handler.events.Events;
 import io.imagescaler.handler.idempotency.IdempotentRequests;
+import io.imagescaler.handler.intake.Intake;
+import io.imagescaler.handler.intake.MemoryStores;
 import io.imagescaler.handler.images.ImageRecord;
 import io.imagescaler.handler.images.ImageService;
 import io.imagescaler.handler.images.ImageStatus;
@@ -46,9 +48,9 @@ final class JobFixture {
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-06T08:00:00Z"), ZoneOffset.UTC);
     static final TransformEngine ENGINE = EngineSelection.select(EngineSelection.Choice.NATIVE);
 
-    final MemoryRecords records = new MemoryRecords();
-    final MemoryOriginals originals = new MemoryOriginals();
-    final MemoryVariants generated = new MemoryVariants();
+    final MemoryStores.MemoryImageRecords records = new MemoryStores.MemoryImageRecords();
+    final MemoryStores.MemoryOriginals originals = new MemoryStores.MemoryOriginals();
+    final MemoryStores.MemoryVariants generated = new MemoryStores.MemoryVariants();
     final MemoryJobs jobs = new MemoryJobs();
     final MemoryQueue queue = new MemoryQueue();
     final MemoryMailer mail = new MemoryMailer();
@@ -61,11 +63,14 @@ final class JobFixture {
 
     JobFixture() {
         Usage usage = Usage.none(CLOCK);
-        IdempotentRequests idempotency = new IdempotentRequests(new MemoryKeys(), CLOCK, Duration.ofMinutes(2));
+        IdempotentRequests idempotency = new IdempotentRequests(new MemoryStores.MemoryKeys(CLOCK), CLOCK,
+                Duration.ofMinutes(2));
+        var intake = new Intake(config, ENGINE,
+                new ModerationCheck(Optional.empty(), config.moderation().policy(), ENGINE, CLOCK), originals, records,
+                usage, events, CLOCK);
         images = new ImageService(config, originals, generated, records, ENGINE,
-                new SuperResolution(Optional.of(upscaler), ENGINE, 4_000_000),
-                new ModerationCheck(Optional.empty(), config.moderation().policy(), ENGINE, CLOCK),
-                id -> "none", idempotency, usage, CLOCK);
+                new SuperResolution(Optional.of(upscaler), ENGINE, 4_000_000), intake, id -> "none", idempotency, usage,
+                events, CLOCK);
         Webhooks webhooks = new Webhooks(new Webhooks.Settings(Optional.of("test-secret"), true, 2,
                 Duration.ofMillis(10)), CLOCK);
         service = new JobService(jobs, queue, new UploadNotifications(webhooks, Optional.of(mail)), idempotency,
@@ -79,101 +84,9 @@ final class JobFixture {
         ImageId id = ImageId.random();
         ImageRecord record = new ImageRecord(id, "alice", ImageStatus.READY, type, width, height, 1, bytes.length,
                 "sha", CLOCK.instant(), Optional.empty(), Optional.empty(), Optional.empty());
-        records.map.put(id, record);
+        records.items.put(id, record);
         originals.put(id, bytes, type);
         return record;
-    }
-
-    static final class MemoryRecords implements ImageRecords {
-        final Map<ImageId, ImageRecord> map = new ConcurrentHashMap<>();
-
-        public boolean createIfAbsent(ImageRecord r) {
-            return map.putIfAbsent(r.id(), r) == null;
-        }
-
-        public Optional<ImageRecord> get(ImageId id) {
-            return Optional.ofNullable(map.get(id));
-        }
-
-        public boolean transition(ImageId id, ImageStatus expected, ImageStatus next) {
-            ImageRecord r = map.get(id);
-            return r != null && r.status() == expected && map.replace(id, r, r.withStatus(next));
-        }
-
-        public boolean finish(ImageId id, ImageStatus expected, ImageStatus next, ModerationVerdict v, String reason) {
-            ImageRecord r = map.get(id);
-            return r != null && r.status() == expected && map.replace(id, r, r.finished(next, v, reason));
-        }
-
-        public void describe(ImageId id, String t, int w, int h, int f, long b, String sha) {
-            throw new UnsupportedOperationException("not used by jobs");
-        }
-
-        public void delete(ImageId id) {
-            map.remove(id);
-        }
-
-        public List<Unfinished> unfinished() {
-            return List.of();
-        }
-    }
-
-    static final class MemoryOriginals implements Originals {
-        final Map<ImageId, StoredObject> map = new ConcurrentHashMap<>();
-        volatile boolean down;
-
-        public void put(ImageId id, byte[] bytes, String type) {
-            map.put(id, new StoredObject(bytes, type, null, "\"e\""));
-        }
-
-        public Optional<StoredObject> get(ImageId id) {
-            if (down) {
-                throw new UpstreamFailure("the originals store (S3) failed (test); try again", null);
-            }
-            return Optional.ofNullable(map.get(id));
-        }
-
-        public void delete(ImageId id) {
-            map.remove(id);
-        }
-
-        public void deleteMaster(ImageId id) {
-            map.remove(id);
-        }
-
-        public void putQuarantine(ImageId id, byte[] bytes, String type) {
-        }
-
-        public Optional<StoredObject> getQuarantine(ImageId id) {
-            return Optional.empty();
-        }
-
-        public void deleteQuarantine(ImageId id) {
-        }
-
-        public URI temporaryUrl(ImageId id, Duration lifetime) {
-            return URI.create("https://s3.test/" + id);
-        }
-    }
-
-    static final class MemoryVariants implements Variants {
-        final Map<String, StoredObject> map = new ConcurrentHashMap<>();
-
-        public Optional<StoredObject> get(String key) {
-            return Optional.ofNullable(map.get(key));
-        }
-
-        public void put(String key, byte[] bytes, String type, String cacheControl) {
-            map.put(key, new StoredObject(bytes, type, cacheControl, "\"e\""));
-        }
-
-        public boolean putIfAbsent(String key, byte[] bytes, String type, String cacheControl) {
-            return map.putIfAbsent(key, new StoredObject(bytes, type, cacheControl, "\"e\"")) == null;
-        }
-
-        public int deleteAll(ImageId id) {
-            return 0;
-        }
     }
 
     static final class MemoryJobs implements Jobs {
@@ -248,30 +161,6 @@ final class JobFixture {
                     .upscale(io.imagescaler.spec.Upscale.LANCZOS).build();
             return ENGINE.render(image, info, spec, io.imagescaler.spec.ImageFormat.PNG,
                     io.imagescaler.handler.transform.Limits.DEFAULT).bytes();
-        }
-    }
-
-    static final class MemoryKeys implements IdempotencyKeys {
-        final Map<String, Entry> map = new ConcurrentHashMap<>();
-
-        public boolean claim(String key, String hash, Instant expires, Instant stale) {
-            return map.putIfAbsent(key, new Entry(hash, Optional.empty())) == null;
-        }
-
-        public boolean reclaim(String key, String hash, Instant expires, Instant stale, ImageId unfinished) {
-            return false;
-        }
-
-        public Optional<Entry> get(String key) {
-            return Optional.ofNullable(map.get(key));
-        }
-
-        public void complete(String key, ImageId id) {
-            map.computeIfPresent(key, (k, e) -> new Entry(e.requestHash(), Optional.of(id)));
-        }
-
-        public void release(String key) {
-            map.remove(key);
         }
     }
 }

@@ -46,9 +46,9 @@ class JobServiceTest {
 
     @Test
     void aJobNeedsAServableImage() {
-        f.records.map.put(dice.id(), dice.withStatus(ImageStatus.REJECTED));
+        f.records.items.put(dice.id(), dice.withStatus(ImageStatus.REJECTED));
         assertThrows(ImageScalerException.Conflict.class, () -> f.service.submit(
-                f.records.map.get(dice.id()), "alice", "{\"transform\": \"w_200.png\"}".getBytes(), Optional.empty()));
+                f.records.items.get(dice.id()), "alice", "{\"transform\": \"w_200.png\"}".getBytes(), Optional.empty()));
     }
 
     @Test

@@ -45,7 +45,7 @@ class QueueHandlerTest {
     void aRetryableJobFailureIsReportedWithItsReceiveCount() throws Exception {
         ImageRecord dice = f.image(JobWorkerTest.read("png-rgba-dice-800x600.png"), "image/png", 800, 600);
         Job job = f.service.submit(dice, "alice", "{\"transform\":\"w_100.png\"}".getBytes(), Optional.empty()).job();
-        f.originals.down = true;
+        f.originals.failReads = true;
         assertEquals(1, invoke(sqsEvent(record("m-1", "{\"jobId\":\"" + job.id() + "\"}", 1)))
                 .get("batchItemFailures").size());
         assertEquals(JobStatus.PROCESSING, f.jobs.get(job.id()).orElseThrow().status());

@@ -56,6 +56,7 @@ public final class AwsClients implements AutoCloseable {
     private software.amazon.awssdk.services.firehose.FirehoseClient firehose;
     private software.amazon.awssdk.services.athena.AthenaClient athena;
     private software.amazon.awssdk.services.sqs.SqsClient sqs;
+    private software.amazon.awssdk.services.eventbridge.EventBridgeClient eventBridge;
     private SdkHttpClient http;
 
     public AwsClients(HandlerConfig config) {
@@ -230,6 +231,21 @@ public final class AwsClients implements AutoCloseable {
         return sqs;
     }
 
+    /**
+     * Built on first use: deployments that publish events (issue 15). {@code endpoint}: a local
+     * EventBridge ({@code EVENTS_ENDPOINT}); empty on AWS.
+     */
+    public synchronized software.amazon.awssdk.services.eventbridge.EventBridgeClient eventBridge(
+            Optional<java.net.URI> endpoint) {
+        if (eventBridge == null) {
+            var builder = software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder().httpClient(http)
+                    .region(region).credentialsProvider(credentials).overrideConfiguration(calls);
+            endpoint.ifPresent(builder::endpointOverride);
+            eventBridge = builder.build();
+        }
+        return eventBridge;
+    }
+
     public SecretsManagerClient secretsManager() {
         return secretsManager;
     }
@@ -264,5 +280,6 @@ public final class AwsClients implements AutoCloseable {
         if (firehose != null) firehose.close();
         if (athena != null) athena.close();
         if (sqs != null) sqs.close();
+        if (eventBridge != null) eventBridge.close();
     }
 }

@@ -17,11 +17,11 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * moto's server (installed here for Python 3.11) on a free loopback port, for the analytics adapters'
- * tests; a test that needs it is skipped, with the reason, where it is not installed.
+ * moto's server (installed here for Python 3.11) on a free loopback port, for the AWS adapters' tests
+ * (analytics, events); a test that needs it is skipped, with the reason, where it is not installed.
  */
-final class MotoServer implements AutoCloseable {
-    static final AwsCredentialsProvider CREDENTIALS =
+public final class MotoServer implements AutoCloseable {
+    public static final AwsCredentialsProvider CREDENTIALS =
             StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local-secret"));
     private final Process process;
     private final URI endpoint;
@@ -31,7 +31,7 @@ final class MotoServer implements AutoCloseable {
         this.endpoint = endpoint;
     }
 
-    static MotoServer startOrSkip() throws Exception {
+    public static MotoServer startOrSkip() throws Exception {
         Path server = List.of(Path.of("/root/.pyenv/shims/moto_server"), Path.of("/usr/local/bin/moto_server"),
                 Path.of("/usr/bin/moto_server")).stream().filter(Files::isExecutable).findFirst().orElse(null);
         assumeTrue(server != null, "moto_server is not installed: skipping this AWS adapter test");
@@ -53,7 +53,7 @@ final class MotoServer implements AutoCloseable {
         return moto;
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return endpoint;
     }
 
