@@ -65,6 +65,10 @@ public final class LocalEdge implements AutoCloseable {
     private final ScheduledSweeps sweeps;
     private LocalS3 s3;
     private LocalDynamo dynamo;
+    private io.imagescaler.edge.queues.LocalAws aws;
+    private Optional<io.imagescaler.edge.kafka.LocalKafka> kafka = Optional.empty();
+    private io.imagescaler.edge.queues.SqsPoller jobWorkers;
+    private io.imagescaler.edge.queues.SqsPoller uploadProcessor;
 
     private LocalEdge(Deque<AutoCloseable> parts, EdgeServer server, Wiring wiring, LocalRekognition moderation,
                       EdgeCacheInvalidator cache, LocalMail mail, DevIssuer issuer, ViewerSignatures signatures,
@@ -173,6 +177,33 @@ public final class LocalEdge implements AutoCloseable {
                 env.put("SR_ENDPOINT_URL", sr.baseUri().toString());
             }
             HandlerConfig config = HandlerConfig.fromEnvironment(env::get);
+            // The edge's own origin is known before it listens: result links are signed for it.
+            int edgePort = port == 0 ? freePort() : port;
+            // SQS and EventBridge: moto's server (a child process), with the queues, DLQs, bus and rules CDK makes.
+            var awsOptions = io.imagescaler.edge.queues.LocalAws.Options.defaults(config.originalsBucket())
+                    .withJobsVisibility(java.time.Duration.ofSeconds(Long.parseLong(
+                            overrides.getOrDefault("LOCAL_JOBS_VISIBILITY_SECONDS", "30"))))
+                    .withMaxReceiveCount(Integer.parseInt(env.getOrDefault("JOBS_MAX_RECEIVE_COUNT", "3")));
+            io.imagescaler.edge.queues.LocalAws aws = io.imagescaler.edge.queues.LocalAws.start(
+                    dataDir.resolve("aws"), awsOptions);
+            parts.push(aws);
+            aws.handlerEnvironment().forEach(env::putIfAbsent);
+            env.putIfAbsent("JOBS_MAX_RECEIVE_COUNT", Integer.toString(awsOptions.maxReceiveCount()));
+            // Kafka: a KRaft broker in this JVM (LOCAL_KAFKA=false leaves it out)
+            Optional<io.imagescaler.edge.kafka.LocalKafka> kafka = Optional.empty();
+            if (!"false".equals(overrides.get("LOCAL_KAFKA"))) {
+                var broker = io.imagescaler.edge.kafka.LocalKafka.start(dataDir,
+                        io.imagescaler.edge.kafka.LocalKafka.Options.defaults());
+                parts.push(broker);
+                kafka = Optional.of(broker);
+                env.putIfAbsent("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+            }
+            // Job results: signed with the edge's dev CloudFront key, served by its processed/* behaviour.
+            var devKey = io.imagescaler.signer.DevKeyPair.loadOrCreate(dataDir.resolve("cloudfront-keys"),
+                    io.imagescaler.signer.DevKeyPair.DEFAULT_KEY_PAIR_ID);
+            env.putIfAbsent("RESULT_URL_BASE", "http://127.0.0.1:" + edgePort);
+            env.putIfAbsent("RESULT_KEY_PAIR_ID", devKey.keyPairId());
+            env.putIfAbsent("RESULT_SIGNING_KEY_FILE", devKey.privateKeyFile().toString());
 
             EdgeCacheInvalidator cache = new EdgeCacheInvalidator();
             var lake = new io.imagescaler.edge.analytics.DuckDbUsageQueries(
@@ -199,15 +230,40 @@ public final class LocalEdge implements AutoCloseable {
             ImageHandler handler = new ImageHandler(wiring.router(), wiring.uploads()::process,
                     wiring.uploads()::sweep, wiring.telemetry());
             ObjectCreatedEvents events = new ObjectCreatedEvents(handler,
-                    wiring.clients().s3(), config.originalsBucket(), config.region());
+                    wiring.clients().s3(), config.originalsBucket(), aws);
             parts.push(events);
+            // Lambda's event source mappings: the worker on the jobs queue, the processor on the uploads queue,
+            // the Kafka ingest function on its topic; each gets the event JSON Lambda would send.
+            var queueHandler = new io.imagescaler.handler.lambda.QueueHandler(wiring.jobWorker(),
+                    wiring.uploads()::process, wiring.uploads()::sweep);
+            var pollerDefaults = io.imagescaler.edge.queues.SqsPoller.Settings.defaults();
+            var jobWorkers = new io.imagescaler.edge.queues.SqsPoller(aws.sqs(),
+                    aws.queueUrl(io.imagescaler.edge.queues.LocalAws.JOBS_QUEUE),
+                    aws.queueArn(io.imagescaler.edge.queues.LocalAws.JOBS_QUEUE), io.imagescaler.edge.queues.LocalAws.REGION,
+                    queueHandler, new io.imagescaler.edge.queues.SqsPoller.Settings(
+                            Integer.parseInt(overrides.getOrDefault("LOCAL_JOB_WORKERS", "2")),
+                            pollerDefaults.batchSize(), pollerDefaults.longPoll(), pollerDefaults.functionTimeout()))
+                    .start();
+            parts.push(jobWorkers);
+            var uploadProcessor = new io.imagescaler.edge.queues.SqsPoller(aws.sqs(),
+                    aws.queueUrl(io.imagescaler.edge.queues.LocalAws.UPLOADS_QUEUE),
+                    aws.queueArn(io.imagescaler.edge.queues.LocalAws.UPLOADS_QUEUE), io.imagescaler.edge.queues.LocalAws.REGION,
+                    queueHandler, new io.imagescaler.edge.queues.SqsPoller.Settings(1, 1, pollerDefaults.longPoll(),
+                            pollerDefaults.functionTimeout())).start();
+            parts.push(uploadProcessor);
+            if (kafka.isPresent()) {
+                parts.push(new io.imagescaler.edge.kafka.KafkaPoller(kafka.get().bootstrapServers(),
+                        io.imagescaler.edge.kafka.LocalKafka.INGEST_TOPIC,
+                        new io.imagescaler.handler.lambda.KafkaIngestHandler(wiring.kafkaIngestion()::ingest),
+                        io.imagescaler.edge.kafka.KafkaPoller.Settings.defaults()).start());
+            }
             // EventBridge's schedule, locally: the sweeper for uploads whose completion event was lost
             ScheduledSweeps sweeps = new ScheduledSweeps(handler, config.region(), java.time.Duration.ofSeconds(
                     Long.parseLong(env.getOrDefault("SWEEP_INTERVAL_SECONDS", "300"))));
             parts.push(sweeps);
             EdgeServer server = new EdgeServer(events,
                     new GeneratedBucketOrigin(wiring.clients().s3(), config.generatedBucket()),
-                    port, config.maxSyncUploadBytes() + 1024 * 1024,
+                    edgePort, config.maxSyncUploadBytes() + 1024 * 1024,
                     Map.of(OriginVerification.HEADER, env.get("ORIGIN_VERIFY_SECRET")),
                     new EdgeServer.Behaviours(signatures, webAcls, variantRequest, edgeConfig.uploadCorsOrigins()),
                     traces).start();
@@ -216,6 +272,10 @@ public final class LocalEdge implements AutoCloseable {
                     sweeps);
             edge.s3 = s3;
             edge.dynamo = dynamo;
+            edge.aws = aws;
+            edge.kafka = kafka;
+            edge.jobWorkers = jobWorkers;
+            edge.uploadProcessor = uploadProcessor;
             return edge;
         } catch (Exception e) {
             closeAll(parts);
@@ -234,6 +294,26 @@ public final class LocalEdge implements AutoCloseable {
     /** The local S3 (S3Proxy) the handler stores in. */
     public LocalS3 localS3() {
         return s3;
+    }
+
+    /** The local SQS and EventBridge (moto's server): queues, dead-letter queues, the event bus and its tap. */
+    public io.imagescaler.edge.queues.LocalAws aws() {
+        return aws;
+    }
+
+    /** The local Kafka broker; empty when started with {@code LOCAL_KAFKA=false}. */
+    public Optional<io.imagescaler.edge.kafka.LocalKafka> kafka() {
+        return kafka;
+    }
+
+    /** The job workers (Lambda's event source mapping on the jobs queue), which crash tests kill and restart. */
+    public io.imagescaler.edge.queues.SqsPoller jobWorkers() {
+        return jobWorkers;
+    }
+
+    /** The large-upload processor's event source mapping on the uploads queue. */
+    public io.imagescaler.edge.queues.SqsPoller uploadProcessor() {
+        return uploadProcessor;
     }
 
     /** DynamoDB Local, which fault tests stop and start again. */

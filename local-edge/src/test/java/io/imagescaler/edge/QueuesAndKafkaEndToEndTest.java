@@ -1,0 +1,207 @@
+package io.imagescaler.edge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.imagescaler.edge.access.DevIssuer;
+import io.imagescaler.edge.kafka.LocalKafka;
+import io.imagescaler.edge.queues.LocalAws;
+import io.imagescaler.handler.images.ImageStatus;
+import io.imagescaler.spec.ImageId;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The failure paths of the asynchronous flows, end to end through the local edge with a super-resolution endpoint
+ * that is down: a job that can never succeed is retried by the queue, marked FAILED by its last attempt and lands in
+ * the dead-letter queue; a message no worker understands lands there too. And the second way in: a Kafka message
+ * with an image becomes a READY image announced on the bus; a corrupt one becomes a failure-topic message with the
+ * reason, and nothing is stored.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class QueuesAndKafkaEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path data;
+    private LocalEdge edge;
+    private String bearer;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<JsonNode> published = new ArrayList<>();
+
+    @BeforeAll
+    void start() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();        // nothing listens there once the socket is closed
+        }
+        edge = LocalEdge.start(0, data, Map.of("SR_ENDPOINT_URL", "http://127.0.0.1:" + closed,
+                "LOCAL_JOBS_VISIBILITY_SECONDS", "2"));
+        bearer = "Bearer " + Files.readString(edge.issuer().tokenFile(DevIssuer.USER)).strip();
+    }
+
+    @AfterAll
+    void stop() {
+        if (edge != null) edge.close();
+    }
+
+    @Test
+    void aJobThatFailsEveryAttemptEndsFailedAndItsMessageInTheDeadLetterQueue() throws Exception {
+        String image = upload(Fixtures.image("jpeg-tiny-40x60-orient3.jpg"));
+        HttpResponse<String> submitted = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images/"
+                        + image + "/jobs")).header("Authorization", bearer)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"transform\": \"w_160,up_sr.png\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, submitted.statusCode(), submitted.body());
+        String jobId = JSON.readTree(submitted.body()).get("jobId").asText();
+        // a message no worker understands, sent straight to the queue
+        edge.aws().sqs().sendMessage(b -> b.queueUrl(edge.aws().queueUrl(LocalAws.JOBS_QUEUE)).messageBody("garbage"));
+
+        JsonNode failed = awaitJob(jobId, s -> s.equals("FAILED"), Duration.ofSeconds(90));
+        assertEquals(3, failed.get("attempts").asInt(), failed.toString());
+        assertTrue(failed.get("reason").asText().contains("gave up after 3 attempts: super-resolution failed"),
+                failed.toString());
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (edge.aws().depth(LocalAws.JOBS_DLQ) < 2 && Instant.now().isBefore(deadline)) {
+            Thread.sleep(500);
+        }
+        assertEquals(2, edge.aws().depth(LocalAws.JOBS_DLQ), "the job's message and the garbage");
+        assertTrue(waitForEvent(e -> e.path("detail-type").asText().equals("job_processed")
+                && e.path("detail").path("jobId").asText().equals(jobId)
+                && e.path("detail").path("status").asText().equals("FAILED")), published.toString());
+    }
+
+    @Test
+    void aKafkaMessageWithAnImageBecomesAReadyImageAndACorruptOneAFailureMessage() throws Exception {
+        LocalKafka kafka = edge.kafka().orElseThrow();
+        byte[] photo = Fixtures.image("jpeg-tiny-40x60-orient3.jpg");
+        int storedBefore = storedObjects();
+        try (KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers());
+             KafkaConsumer<byte[], byte[]> failures = consumer(kafka.bootstrapServers())) {
+            failures.subscribe(List.of(LocalKafka.FAILURE_TOPIC));
+            var good = new ProducerRecord<>(LocalKafka.INGEST_TOPIC, "upload-1".getBytes(), photo);
+            good.headers().add("owner", "kafka-app".getBytes()).add("content-type", "image/jpeg".getBytes());
+            producer.send(good).get();
+
+            assertTrue(waitForEvent(e -> e.path("detail-type").asText().equals("image_uploaded")
+                    && e.path("detail").path("via").asText().equals("kafka")), published.toString());
+            JsonNode uploaded = published.stream().filter(e -> e.path("detail").path("via").asText().equals("kafka"))
+                    .findFirst().orElseThrow().get("detail");
+            String id = uploaded.get("imageId").asText();
+            assertEquals("kafka-app", uploaded.get("owner").asText());
+            assertEquals(ImageStatus.READY, edge.wiring().service().metadata(id).status());
+            assertEquals(storedBefore + 1, storedObjects());
+
+            byte[] corrupt = Arrays.copyOf(Fixtures.image("png-rgba-dice-800x600.png"), 3000);
+            var bad = new ProducerRecord<>(LocalKafka.INGEST_TOPIC, "upload-2".getBytes(), corrupt);
+            bad.headers().add("owner", "kafka-app".getBytes());
+            producer.send(bad).get();
+            ConsumerRecord<byte[], byte[]> failure = null;
+            Instant deadline = Instant.now().plusSeconds(60);
+            while (failure == null && Instant.now().isBefore(deadline)) {
+                for (var r : failures.poll(Duration.ofMillis(500))) {
+                    failure = r;
+                }
+            }
+            assertTrue(failure != null, "no failure-topic message within 60 s");
+            assertEquals("upload-2", new String(failure.key(), StandardCharsets.UTF_8));
+            JsonNode reason = JSON.readTree(failure.value());
+            assertEquals(422, reason.get("status").asInt(), reason.toString());
+            assertTrue(reason.get("type").asText().endsWith("/corrupt-image"), reason.toString());
+            assertEquals("kafka-app", reason.get("owner").asText());
+            assertEquals(storedBefore + 1, storedObjects(), "nothing of the corrupt message was stored");
+            assertEquals(1, images(), "one image record: the good message's");
+        }
+    }
+
+    private int storedObjects() {
+        var s3 = edge.wiring().clients().s3();
+        String bucket = edge.wiring().config().originalsBucket();
+        return s3.listObjectsV2(b -> b.bucket(bucket)).keyCount();
+    }
+
+    private long images() {
+        return edge.wiring().clients().dynamo().scan(b -> b.tableName(edge.wiring().config().table())
+                .filterExpression("#k = :image").expressionAttributeNames(Map.of("#k", "kind"))
+                .expressionAttributeValues(Map.of(":image",
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("image"))))
+                .items().stream().filter(i -> ImageId.isValid(i.get("pk").s()))
+                .filter(i -> "kafka-app".equals(i.get("owner").s())).count();
+    }
+
+    private String upload(byte[] image) throws Exception {
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images"))
+                .header("Authorization", bearer).POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, created.statusCode(), created.body());
+        return JSON.readTree(created.body()).get("id").asText();
+    }
+
+    private JsonNode awaitJob(String jobId, Predicate<String> wanted, Duration within) throws Exception {
+        Instant deadline = Instant.now().plus(within);
+        JsonNode job;
+        do {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/jobs/" + jobId))
+                    .header("Authorization", bearer).build(), HttpResponse.BodyHandlers.ofString());
+            job = JSON.readTree(r.body());
+            if (wanted.test(job.path("status").asText())) {
+                return job;
+            }
+            Thread.sleep(250);
+        } while (Instant.now().isBefore(deadline));
+        throw new AssertionError("job " + jobId + " did not get there within " + within + ": " + job);
+    }
+
+    private boolean waitForEvent(Predicate<JsonNode> match) {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (published.stream().noneMatch(match) && Instant.now().isBefore(deadline)) {
+            published.addAll(edge.aws().drainPublishedEvents(Duration.ofSeconds(2)));
+        }
+        return published.stream().anyMatch(match);
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(String servers) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", servers);
+        p.put("acks", "all");
+        p.put("max.block.ms", "10000");
+        p.put("delivery.timeout.ms", "20000");
+        p.put("request.timeout.ms", "10000");
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(String servers) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", servers);
+        p.put("group.id", "failure-reader");
+        p.put("auto.offset.reset", "earliest");
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+}
