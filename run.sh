@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 . ./jdk.sh
+. ./local-aws.sh
 jar=local-edge/target/local-edge.jar
 if [ ! -f "$jar" ] || [ -n "$(find . -path ./data -prune -o -name '*.java' -newer "$jar" -print -quit)" ] \
    || [ -n "$(find . -path ./data -prune -o -name pom.xml -newer "$jar" -print -quit)" ]; then

@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 . ./jdk.sh
+. ./local-aws.sh
 exec mvn -B -ntp verify "$@"

@@ -161,6 +161,8 @@ class ApiContractTest {
         expectProblem(check("GET", variant, get(signed("/v1/images/" + small + "/w_8.png"), Map.of())), "conflict");
         expectProblem(check("POST", moderation, post("/v1/images/" + small + "/moderation", "", admin, Map.of())),
                 "conflict");
+        expectProblem(check("POST", JOBS, post("/v1/images/" + small + "/jobs", "{\"transform\":\"w_8.png\"}",
+                userToken, Map.of())), "conflict");
         setStatus(small, "READY");
 
         // Unsigned pixels: refused by the edge once signed URLs are enforced (the edge branch); recorded only then.
@@ -182,6 +184,7 @@ class ApiContractTest {
 
         largeUploadsAndTheirStatus(tiny);
         usageStatistics();
+        jobs(small);
 
         String image = "/v1/images/{id}";
         expectProblem(check("DELETE", image, delete(small, null)), "unauthorized");
@@ -197,6 +200,10 @@ class ApiContractTest {
         expectProblem(check("POST", "/v1/images", upload(tiny, userToken)), "upstream-failure");
         expectProblem(check("POST", UPLOADS, post("/v1/uploads", "{\"bytes\":1000}", userToken, Map.of())),
                 "upstream-failure");
+        // ... and SQS refuses a job once its queue is gone: nothing is kept
+        edge.aws().sqs().deleteQueue(b -> b.queueUrl(edge.aws().queueUrl(io.imagescaler.edge.queues.LocalAws.JOBS_QUEUE)));
+        expectProblem(check("POST", JOBS, post("/v1/images/" + big + "/jobs", "{\"transform\":\"w_8.png\"}",
+                userToken, Map.of())), "upstream-failure");
 
         Set<String> documented = documentedStatuses();
         documented.remove(regionalWaf ? "POST /v1/images 400" : "POST /v1/images 403");
@@ -208,6 +215,48 @@ class ApiContractTest {
                     && !s.contains("metadata"));
         }
         assertEquals(documented, seen, "every documented status was answered by the edge, and nothing else");
+    }
+
+    private static final String JOBS = "/v1/images/{id}/jobs";
+    private static final String JOB = "/v1/jobs/{jobId}";
+
+    /** Jobs: submit (and its replay, reuse and refusals), then the job's status until the worker processed it. */
+    private void jobs(String image) throws Exception {
+        String body = "{\"transforms\":[\"w_8.png\",\"w_4,h_4,fit_cover.webp\"]}";
+        HttpResponse<byte[]> accepted = check("POST", JOBS, post("/v1/images/" + image + "/jobs", body, userToken,
+                Map.of("Idempotency-Key", "contract-job")));
+        assertEquals(202, accepted.statusCode());
+        String jobId = readJson(accepted.body()).get("jobId").asText();
+        HttpResponse<byte[]> replayed = check("POST", JOBS, post("/v1/images/" + image + "/jobs", body, userToken,
+                Map.of("Idempotency-Key", "contract-job")));
+        assertEquals(jobId, readJson(replayed.body()).get("jobId").asText());
+        expectProblem(check("POST", JOBS, post("/v1/images/" + image + "/jobs", "{\"transform\":\"w_9.png\"}",
+                userToken, Map.of("Idempotency-Key", "contract-job"))), "idempotency-key-reused");
+        expectProblem(check("POST", JOBS, post("/v1/images/" + image + "/jobs", "{\"transform\":\"w_8.auto\"}",
+                userToken, Map.of())), "invalid-request");
+        expectProblem(check("POST", JOBS, post("/v1/images/" + image + "/jobs", body, null, Map.of())), "unauthorized");
+        expectProblem(check("POST", JOBS, post("/v1/images/" + image + "/jobs", body, strangerToken, Map.of())),
+                "forbidden");
+        expectProblem(check("POST", JOBS, post("/v1/images/" + unknownId() + "/jobs", body, userToken, Map.of())),
+                "not-found");
+
+        expectProblem(check("GET", JOB, get("/v1/jobs/" + jobId, Map.of())), "unauthorized");
+        expectProblem(check("GET", JOB, get("/v1/jobs/" + jobId, bearer(strangerToken))), "forbidden");
+        expectProblem(check("GET", JOB, get("/v1/jobs/" + unknownId(), bearer(userToken))), "not-found");
+        JsonNode job;
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
+        do {
+            job = readJson(check("GET", JOB, get("/v1/jobs/" + jobId, bearer(userToken))).body());
+        } while (!job.get("status").asText().equals("PROCESSED") && java.time.Instant.now().isBefore(deadline)
+                && pause());
+        assertEquals("PROCESSED", job.get("status").asText(), job.toString());
+        assertEquals(2, job.get("results").size());
+        assertTrue(job.get("results").get(0).get("url").asText().contains("Signature="), job.toString());
+    }
+
+    private static boolean pause() throws InterruptedException {
+        Thread.sleep(200);
+        return true;
     }
 
     private static final String UPLOADS = "/v1/uploads";
