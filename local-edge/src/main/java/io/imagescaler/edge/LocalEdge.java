@@ -182,7 +182,7 @@ public final class LocalEdge implements AutoCloseable {
             // SQS and EventBridge: moto's server (a child process), with the queues, DLQs, bus and rules CDK makes.
             var awsOptions = io.imagescaler.edge.queues.LocalAws.Options.defaults(config.originalsBucket())
                     .withJobsVisibility(java.time.Duration.ofSeconds(Long.parseLong(
-                            overrides.getOrDefault("LOCAL_JOBS_VISIBILITY_SECONDS", "30"))))
+                            overrides.getOrDefault("LOCAL_JOBS_VISIBILITY_SECONDS", "300"))))
                     .withMaxReceiveCount(Integer.parseInt(env.getOrDefault("JOBS_MAX_RECEIVE_COUNT", "3")));
             io.imagescaler.edge.queues.LocalAws aws = io.imagescaler.edge.queues.LocalAws.start(
                     dataDir.resolve("aws"), awsOptions);
