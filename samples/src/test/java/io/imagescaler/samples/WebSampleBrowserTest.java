@@ -28,8 +28,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -41,8 +39,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebSampleBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final List<String> UPLOADS = List.of("png-rgba-dice-800x600.png", "webp-lossy-alpha-300.webp",
             "jpeg-tiny-40x60-orient3.jpg");
     /** Above the page's multipart threshold (5 MiB) and above one part (8 MiB): two parts. */
@@ -58,7 +54,7 @@ class WebSampleBrowserTest {
 
     @BeforeAll
     void start() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        assumeTrue(HeadlessChromium.installed(),
                 "headless Chromium is not installed (apt-get install -y chromium chromium-driver); skipping the"
                         + " browser test of the web sample");
         edge = LocalEdge.start(0, data, Map.of());
@@ -123,16 +119,7 @@ class WebSampleBrowserTest {
             "1200, 900, 1, 640",
     })
     void uploadsWaitsAndShowsTheRightCandidate(int width, int height, double dpr, int expectedWidth) throws Exception {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--metrics-recording-only", "--no-default-browser-check");
-        options.setExperimentalOption("mobileEmulation", Map.of("deviceMetrics",
-                Map.of("width", width, "height", height, "pixelRatio", dpr)));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        ChromeDriver browser = new ChromeDriver(service, options);
+        ChromeDriver browser = HeadlessChromium.mobile(width, height, dpr);
         try {
             JavascriptExecutor js = browser;
             browser.get(web.pageUrl());
