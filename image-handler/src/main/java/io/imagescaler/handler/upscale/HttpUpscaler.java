@@ -42,7 +42,8 @@ public final class HttpUpscaler implements Upscaler {
         } catch (HttpTimeoutException e) {
             throw new UpscaleFailed("the endpoint did not answer within " + timeout.toMillis() + " ms", e);
         } catch (IOException e) {
-            throw new UpscaleFailed("the endpoint could not be reached: " + e.getMessage(), e);
+            throw new UpscaleFailed("the endpoint could not be reached: " + (e.getMessage() != null ? e.getMessage()
+                    : e.getClass().getSimpleName()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UpscaleFailed("interrupted", e);
