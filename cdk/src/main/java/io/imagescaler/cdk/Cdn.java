@@ -86,31 +86,13 @@ public final class Cdn extends Construct {
         // key = path only: the path already holds the id, the canonical transform and a concrete format
         // (.auto was rewritten from Accept by the viewer-request function); signed-URL parameters, Accept
         // and cookies never enter the key, so every viewer of a variant shares one cache entry
-        variantCachePolicy = new CachePolicy(this, "VariantCache", CachePolicyProps.builder()
-                .comment("image-scaler variants: path (id, transform, normalised format) only")
-                .queryStringBehavior(CacheQueryStringBehavior.none())
-                .headerBehavior(CacheHeaderBehavior.none())
-                .cookieBehavior(CacheCookieBehavior.none())
-                .enableAcceptEncodingGzip(false)
-                .enableAcceptEncodingBrotli(false)
-                .minTtl(Duration.seconds(0))
-                .defaultTtl(Duration.days(1))
-                .maxTtl(Duration.days(365))
-                .build());
+        variantCachePolicy = pathOnly("VariantCache", "image-scaler variants: path (id, transform, normalised format) only",
+                Duration.days(365));
 
         // a result's key is its path; the signed-URL parameters never enter it. Results are immutable and gone
         // from the bucket after Storage.resultLifetimeDays, so the edge keeps them no longer either
-        resultCachePolicy = new CachePolicy(this, "ResultCache", CachePolicyProps.builder()
-                .comment("image-scaler job results: path only")
-                .queryStringBehavior(CacheQueryStringBehavior.none())
-                .headerBehavior(CacheHeaderBehavior.none())
-                .cookieBehavior(CacheCookieBehavior.none())
-                .enableAcceptEncodingGzip(false)
-                .enableAcceptEncodingBrotli(false)
-                .minTtl(Duration.seconds(0))
-                .defaultTtl(Duration.days(1))
-                .maxTtl(Duration.days(Storage.resultLifetimeDays(settings)))
-                .build());
+        resultCachePolicy = pathOnly("ResultCache", "image-scaler job results: path only",
+                Duration.days(Storage.resultLifetimeDays(settings)));
 
         Map<String, String> verify = Map.of(EdgeSecurity.ORIGIN_VERIFY_HEADER, security.currentOriginVerifyValue());
         IOrigin apiOrigin = new RestApiOrigin(api.api(), RestApiOriginProps.builder()
@@ -268,5 +250,20 @@ public final class Cdn extends Construct {
 
     public KeyGroup signers() {
         return signers;
+    }
+
+    /** A cache policy keyed on the path alone: no query string, header or cookie, no compressed variants. */
+    private CachePolicy pathOnly(String id, String comment, Duration maxTtl) {
+        return new CachePolicy(this, id, CachePolicyProps.builder()
+                .comment(comment)
+                .queryStringBehavior(CacheQueryStringBehavior.none())
+                .headerBehavior(CacheHeaderBehavior.none())
+                .cookieBehavior(CacheCookieBehavior.none())
+                .enableAcceptEncodingGzip(false)
+                .enableAcceptEncodingBrotli(false)
+                .minTtl(Duration.seconds(0))
+                .defaultTtl(Duration.days(1))
+                .maxTtl(maxTtl)
+                .build());
     }
 }

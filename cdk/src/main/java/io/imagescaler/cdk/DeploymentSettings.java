@@ -1,5 +1,8 @@
 package io.imagescaler.cdk;
 
+import static io.imagescaler.cdk.ContextValues.require;
+import static io.imagescaler.cdk.ContextValues.text;
+
 import java.nio.file.Path;
 import java.util.Optional;
 import software.constructs.Node;
@@ -93,14 +96,5 @@ public record DeploymentSettings(
                 : software.amazon.awscdk.services.lambda.Architecture.X86_64;
     }
 
-    private static Optional<String> text(Node node, String key) {
-        Object v = node.tryGetContext(key);
-        return v == null ? Optional.empty() : Optional.of(v.toString()).filter(s -> !s.isBlank());
-    }
 
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException("cdk context: " + message);
-        }
-    }
 }

@@ -1,5 +1,8 @@
 package io.imagescaler.cdk;
 
+import static io.imagescaler.cdk.ContextValues.require;
+import static io.imagescaler.cdk.ContextValues.text;
+
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.LinkedHashMap;
@@ -77,16 +80,7 @@ public final class Jobs extends Construct {
             return text(node, key).map(Integer::parseInt).orElse(fallback);
         }
 
-        private static Optional<String> text(Node node, String key) {
-            Object v = node.tryGetContext(key);
-            return v == null ? Optional.empty() : Optional.of(v.toString().trim()).filter(s -> !s.isEmpty());
-        }
 
-        private static void require(boolean ok, String message) {
-            if (!ok) {
-                throw new IllegalArgumentException("cdk context: " + message);
-            }
-        }
     }
 
     private final WorkQueue jobs;

@@ -8,10 +8,6 @@ import io.imagescaler.handler.transform.Pipeline;
 import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.TransformSpec;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +33,6 @@ import java.util.Map;
  */
 public final class JobsBench {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public static void main(String[] args) throws Exception {
         Path photo = Path.of(args[0]);
@@ -52,18 +47,19 @@ public final class JobsBench {
         // SR on CPU takes minutes: the SR call and the message's visibility get the worker's minutes, as on AWS
         try (LocalEdge edge = LocalEdge.start(0, data, Map.of("LOCAL_KAFKA", "false", "SR_TIMEOUT_MS", "900000",
                 "LOCAL_JOBS_VISIBILITY_SECONDS", "1800", "LOCAL_JOB_WORKERS", "2"))) {
-            String bearer = "Bearer " + Files.readString(edge.issuer().tokenFile(DevIssuer.USER)).strip();
-            String small = upload(edge, bearer, oneMp);
-            String big = upload(edge, bearer, original);
+            JobCalls calls = new JobCalls(edge, "Bearer "
+                    + Files.readString(edge.issuer().tokenFile(DevIssuer.USER)).strip());
+            String small = calls.upload(oneMp);
+            String big = calls.upload(original);
             System.out.printf("machine: %d cores, load average %.2f; photo %s (%dx%d), SR input 1152x864%n",
                     Runtime.getRuntime().availableProcessors(),
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), photo.getFileName(),
                     info.width(), info.height());
             // warm-up: the models load in the background; an x4 of a thumbnail until the model answers
-            String thumb = upload(edge, bearer, engine.render(original, info, TransformSpec.parse("w_64"),
+            String thumb = calls.upload(engine.render(original, info, TransformSpec.parse("w_64"),
                     ImageFormat.JPG, Limits.DEFAULT).bytes());
             for (int i = 0; i < 10; i++) {
-                JsonNode w = await(edge, bearer, submit(edge, bearer, thumb, "w_256,up_sr.png"));
+                JsonNode w = calls.awaitJob(calls.submit(thumb, "w_256,up_sr.png"), JobsBench::done, WITHIN, POLL);
                 if (w.path("results").path(0).path("method").asText().startsWith("sr-")) {
                     break;
                 }
@@ -71,7 +67,7 @@ public final class JobsBench {
             List<Long> latencies = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
                 long t0 = System.nanoTime();
-                JsonNode done = await(edge, bearer, submit(edge, bearer, small, "w_4608,up_sr.jpg"));
+                JsonNode done = calls.awaitJob(calls.submit(small, "w_4608,up_sr.jpg"), JobsBench::done, WITHIN, POLL);
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 latencies.add(ms);
                 JsonNode r = done.path("results").path(0);
@@ -86,10 +82,10 @@ public final class JobsBench {
             long t0 = System.nanoTime();
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < jobs; i++) {
-                ids.add(submit(edge, bearer, big, "w_1200.webp"));
+                ids.add(calls.submit(big, "w_1200.webp"));
             }
             for (String id : ids) {
-                await(edge, bearer, id);
+                calls.awaitJob(id, JobsBench::done, WITHIN, POLL);
             }
             double minutes = (System.nanoTime() - t0) / 60e9;
             System.out.printf("%d jobs (w_1200.webp of the %dx%d photo) with 2 workers: %.1f s, %.1f jobs/min; "
@@ -98,38 +94,10 @@ public final class JobsBench {
         }
     }
 
-    private static String upload(LocalEdge edge, String bearer, byte[] image) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images"))
-                .header("Authorization", bearer).POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 201) {
-            throw new IllegalStateException("upload: " + r.statusCode() + " " + r.body());
-        }
-        return JSON.readTree(r.body()).get("id").asText();
-    }
+    private static final Duration WITHIN = Duration.ofMinutes(30);
+    private static final Duration POLL = Duration.ofMillis(100);
 
-    private static String submit(LocalEdge edge, String bearer, String image, String transform) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images/" + image
-                        + "/jobs")).header("Authorization", bearer)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"transform\":\"" + transform + "\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 202) {
-            throw new IllegalStateException("submit: " + r.statusCode() + " " + r.body());
-        }
-        return JSON.readTree(r.body()).get("jobId").asText();
-    }
-
-    private static JsonNode await(LocalEdge edge, String bearer, String jobId) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode job = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/jobs/"
-                    + jobId)).header("Authorization", bearer).build(), HttpResponse.BodyHandlers.ofString()).body());
-            String status = job.get("status").asText();
-            if (status.equals("PROCESSED") || status.equals("FAILED")) {
-                return job;
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("job " + jobId + " not done in 30 min");
+    private static boolean done(String status) {
+        return status.equals("PROCESSED") || status.equals("FAILED");
     }
 }

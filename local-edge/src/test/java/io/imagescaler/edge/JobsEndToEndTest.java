@@ -17,7 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -50,14 +48,15 @@ class JobsEndToEndTest {
     static Path data;
     private LocalEdge edge;
     private String bearer;
+    private JobCalls calls;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final List<JsonNode> published = new ArrayList<>();
 
     @BeforeAll
     void start() throws Exception {
         // a short visibility timeout so that a killed worker's message comes back within the test
         edge = LocalEdge.start(0, data, Map.of("LOCAL_JOBS_VISIBILITY_SECONDS", "4", "LOCAL_KAFKA", "false"));
         bearer = "Bearer " + Files.readString(edge.issuer().tokenFile(DevIssuer.USER)).strip();
+        calls = new JobCalls(edge, bearer);
     }
 
     @AfterAll
@@ -71,22 +70,22 @@ class JobsEndToEndTest {
         byte[] dice = Fixtures.image("png-rgba-dice-800x600.png");
         byte[] small = engine.render(dice, engine.probe(dice, Limits.DEFAULT), TransformSpec.parse("w_160"),
                 ImageFormat.PNG, Limits.DEFAULT).bytes();
-        String image = upload(small);
+        String image = calls.upload(small);
 
-        HttpResponse<String> submitted = submit(image, "{\"transform\": \"w_640,up_sr.png\", "
+        HttpResponse<String> submitted = calls.submit(image, "{\"transform\": \"w_640,up_sr.png\", "
                 + "\"notify\": {\"email\": \"owner@example.org\"}}", "sr-job-1");
         assertEquals(202, submitted.statusCode(), submitted.body());
         JsonNode job = JSON.readTree(submitted.body());
         assertEquals("QUEUED", job.get("status").asText());
         assertEquals("/v1/jobs/" + job.get("jobId").asText(), submitted.headers().firstValue("Location").orElseThrow());
         // a retried submit with the same Idempotency-Key is the same job
-        HttpResponse<String> retried = submit(image, "{\"transform\": \"w_640,up_sr.png\", "
+        HttpResponse<String> retried = calls.submit(image, "{\"transform\": \"w_640,up_sr.png\", "
                 + "\"notify\": {\"email\": \"owner@example.org\"}}", "sr-job-1");
         assertEquals(job.get("jobId"), JSON.readTree(retried.body()).get("jobId"));
         assertEquals("true", retried.headers().firstValue("Idempotent-Replayed").orElse(""));
 
         // the models load in the background: a first attempt may fail and be retried by the queue
-        JsonNode done = awaitStatus(job.get("jobId").asText(), s -> s.equals("DELIVERED") || s.equals("FAILED")
+        JsonNode done = calls.awaitJob(job.get("jobId").asText(), s -> s.equals("DELIVERED") || s.equals("FAILED")
                 || s.equals("NOT_DELIVERED"), Duration.ofSeconds(240));
         assertEquals("DELIVERED", done.get("status").asText(), done.toString());
         JsonNode result = done.get("results").get(0);
@@ -109,10 +108,10 @@ class JobsEndToEndTest {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(403, unsigned.statusCode());
 
-        assertTrue(waitForEvent(e -> e.path("detail-type").asText().equals("job_delivered")
+        assertTrue(calls.awaitEvent(e -> e.path("detail-type").asText().equals("job_delivered")
                 && e.path("detail").path("jobId").asText().equals(job.get("jobId").asText())
-                && e.path("detail").path("status").asText().equals("DELIVERED")), published.toString());
-        JsonNode processed = published.stream().filter(e -> e.path("detail-type").asText().equals("job_processed")
+                && e.path("detail").path("status").asText().equals("DELIVERED")), calls.published.toString());
+        JsonNode processed = calls.published.stream().filter(e -> e.path("detail-type").asText().equals("job_processed")
                 && e.path("detail").path("jobId").equals(job.get("jobId"))).findFirst().orElseThrow();
         assertEquals("image-scaler", processed.get("source").asText());
         assertEquals(image, processed.path("detail").path("imageId").asText());
@@ -120,11 +119,11 @@ class JobsEndToEndTest {
 
     @Test
     void anAddressTheMailServerRejectsEndsNotDeliveredWithTheReason() throws Exception {
-        String image = upload(Fixtures.image("jpeg-tiny-40x60-orient3.jpg"));
-        HttpResponse<String> submitted = submit(image, "{\"transform\": \"w_20.webp\", "
+        String image = calls.upload(Fixtures.image("jpeg-tiny-40x60-orient3.jpg"));
+        HttpResponse<String> submitted = calls.submit(image, "{\"transform\": \"w_20.webp\", "
                 + "\"notify\": {\"email\": \"nobody@bounce.invalid\"}}", null);
         assertEquals(202, submitted.statusCode(), submitted.body());
-        JsonNode done = awaitStatus(JSON.readTree(submitted.body()).get("jobId").asText(),
+        JsonNode done = calls.awaitJob(JSON.readTree(submitted.body()).get("jobId").asText(),
                 s -> !s.equals("QUEUED") && !s.equals("PROCESSING") && !s.equals("PROCESSED"), Duration.ofSeconds(60));
         assertEquals("NOT_DELIVERED", done.get("status").asText(), done.toString());
         assertTrue(done.get("reason").asText().contains("550"), done.toString());
@@ -134,36 +133,36 @@ class JobsEndToEndTest {
 
     @Test
     void aWorkerKilledMidJobLosesNothingAndTheJobCompletesOnce() throws Exception {
-        String image = upload(Fixtures.image("png-rgba-dice-800x600.png"));
+        String image = calls.upload(Fixtures.image("png-rgba-dice-800x600.png"));
         // slow enough to be caught mid-way: large enlargements with a blur, encoded as PNG
         List<String> transforms = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             transforms.add("w_" + (3000 + i) + ",up_lanczos,blur_8.png");
         }
-        HttpResponse<String> submitted = submit(image, JSON.writeValueAsString(Map.of("transforms", transforms)), null);
+        HttpResponse<String> submitted = calls.submit(image, JSON.writeValueAsString(Map.of("transforms", transforms)), null);
         assertEquals(202, submitted.statusCode(), submitted.body());
         String jobId = JSON.readTree(submitted.body()).get("jobId").asText();
-        awaitStatus(jobId, s -> !s.equals("QUEUED"), Duration.ofSeconds(60));
+        calls.awaitJob(jobId, s -> !s.equals("QUEUED"), Duration.ofSeconds(60));
 
         edge.jobWorkers().kill();        // the invocation holding the message is gone: nothing answers for it
         edge.jobWorkers().start();
-        JsonNode done = awaitStatus(jobId, s -> s.equals("PROCESSED") || s.equals("FAILED"), Duration.ofSeconds(180));
+        JsonNode done = calls.awaitJob(jobId, s -> s.equals("PROCESSED") || s.equals("FAILED"), Duration.ofSeconds(180));
         assertEquals("PROCESSED", done.get("status").asText(), done.toString());
         assertEquals(2, done.get("attempts").asInt(), "the message came back after its visibility timeout: " + done);
         assertEquals(6, done.get("results").size());
         // the killed invocation may still finish in the background (a JVM cannot stop a thread); whichever finishes
         // second finds the job PROCESSED: one job_processed event, and nothing left in either queue
         Thread.sleep(6_000);
-        awaitQuiet();
-        assertEquals(1, published.stream().filter(e -> e.path("detail-type").asText().equals("job_processed")
-                && e.path("detail").path("jobId").asText().equals(jobId)).count(), published.toString());
+        calls.takeEvents();
+        assertEquals(1, calls.published.stream().filter(e -> e.path("detail-type").asText().equals("job_processed")
+                && e.path("detail").path("jobId").asText().equals(jobId)).count(), calls.published.toString());
         assertEquals(0, edge.aws().depth(LocalAws.JOBS_DLQ));
     }
 
     @Test
     void badSubmitsAreProblemsAndUnknownJobsAreNotFound() throws Exception {
-        String image = upload(Fixtures.image("jpeg-tiny-40x60-orient3.jpg"));
-        HttpResponse<String> auto = submit(image, "{\"transform\": \"w_20.auto\"}", null);
+        String image = calls.upload(Fixtures.image("jpeg-tiny-40x60-orient3.jpg"));
+        HttpResponse<String> auto = calls.submit(image, "{\"transform\": \"w_20.auto\"}", null);
         assertEquals(400, auto.statusCode());
         assertEquals("application/problem+json", auto.headers().firstValue("Content-Type").orElseThrow());
         assertTrue(auto.body().contains("must name its format"), auto.body());
@@ -176,53 +175,6 @@ class JobsEndToEndTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"transform\": \"w_20.png\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(403, forbidden.statusCode());
-    }
-
-    private String upload(byte[] image) throws Exception {
-        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images"))
-                .header("Authorization", bearer).POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(201, created.statusCode(), created.body());
-        return JSON.readTree(created.body()).get("id").asText();
-    }
-
-    private HttpResponse<String> submit(String image, String body, String idempotencyKey) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images/" + image + "/jobs"))
-                .header("Authorization", bearer).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        if (idempotencyKey != null) {
-            b.header("Idempotency-Key", idempotencyKey);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private JsonNode awaitStatus(String jobId, Predicate<String> wanted, Duration within) throws Exception {
-        Instant deadline = Instant.now().plus(within);
-        JsonNode job;
-        do {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/jobs/" + jobId))
-                    .header("Authorization", bearer).build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, r.statusCode(), r.body());
-            job = JSON.readTree(r.body());
-            if (wanted.test(job.get("status").asText())) {
-                return job;
-            }
-            Thread.sleep(200);
-        } while (Instant.now().isBefore(deadline));
-        throw new AssertionError("job " + jobId + " did not get there within " + within + ": " + job);
-    }
-
-    /** Collects what the bus published until {@code match} is among it (or 30 s passed). */
-    private boolean waitForEvent(Predicate<JsonNode> match) {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (published.stream().noneMatch(match) && Instant.now().isBefore(deadline)) {
-            published.addAll(edge.aws().drainPublishedEvents(Duration.ofSeconds(2)));
-        }
-        return published.stream().anyMatch(match);
-    }
-
-    private void awaitQuiet() {
-        published.addAll(edge.aws().drainPublishedEvents(Duration.ofSeconds(2)));
     }
 
     private static String recipient(MimeMessage m) {

@@ -11,21 +11,15 @@ import io.imagescaler.edge.queues.LocalAws;
 import io.imagescaler.handler.images.ImageStatus;
 import io.imagescaler.spec.ImageId;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -53,8 +47,7 @@ class QueuesAndKafkaEndToEndTest {
     static Path data;
     private LocalEdge edge;
     private String bearer;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final List<JsonNode> published = new ArrayList<>();
+    private JobCalls calls;
 
     @BeforeAll
     void start() throws Exception {
@@ -65,6 +58,7 @@ class QueuesAndKafkaEndToEndTest {
         edge = LocalEdge.start(0, data, Map.of("SR_ENDPOINT_URL", "http://127.0.0.1:" + closed,
                 "LOCAL_JOBS_VISIBILITY_SECONDS", "2"));
         bearer = "Bearer " + Files.readString(edge.issuer().tokenFile(DevIssuer.USER)).strip();
+        calls = new JobCalls(edge, bearer);
     }
 
     @AfterAll
@@ -74,17 +68,12 @@ class QueuesAndKafkaEndToEndTest {
 
     @Test
     void aJobThatFailsEveryAttemptEndsFailedAndItsMessageInTheDeadLetterQueue() throws Exception {
-        String image = upload(Fixtures.image("jpeg-tiny-40x60-orient3.jpg"));
-        HttpResponse<String> submitted = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images/"
-                        + image + "/jobs")).header("Authorization", bearer)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"transform\": \"w_160,up_sr.png\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(202, submitted.statusCode(), submitted.body());
-        String jobId = JSON.readTree(submitted.body()).get("jobId").asText();
+        String image = calls.upload(Fixtures.image("jpeg-tiny-40x60-orient3.jpg"));
+        String jobId = calls.submit(image, "w_160,up_sr.png");
         // a message no worker understands, sent straight to the queue
         edge.aws().sqs().sendMessage(b -> b.queueUrl(edge.aws().queueUrl(LocalAws.JOBS_QUEUE)).messageBody("garbage"));
 
-        JsonNode failed = awaitJob(jobId, s -> s.equals("FAILED"), Duration.ofSeconds(90));
+        JsonNode failed = calls.awaitJob(jobId, s -> s.equals("FAILED"), Duration.ofSeconds(90));
         assertEquals(3, failed.get("attempts").asInt(), failed.toString());
         assertTrue(failed.get("reason").asText().contains("gave up after 3 attempts: super-resolution failed"),
                 failed.toString());
@@ -93,9 +82,9 @@ class QueuesAndKafkaEndToEndTest {
             Thread.sleep(500);
         }
         assertEquals(2, edge.aws().depth(LocalAws.JOBS_DLQ), "the job's message and the garbage");
-        assertTrue(waitForEvent(e -> e.path("detail-type").asText().equals("job_processed")
+        assertTrue(calls.awaitEvent(e -> e.path("detail-type").asText().equals("job_processed")
                 && e.path("detail").path("jobId").asText().equals(jobId)
-                && e.path("detail").path("status").asText().equals("FAILED")), published.toString());
+                && e.path("detail").path("status").asText().equals("FAILED")), calls.published.toString());
     }
 
     @Test
@@ -110,9 +99,9 @@ class QueuesAndKafkaEndToEndTest {
             good.headers().add("owner", "kafka-app".getBytes()).add("content-type", "image/jpeg".getBytes());
             producer.send(good).get();
 
-            assertTrue(waitForEvent(e -> e.path("detail-type").asText().equals("image_uploaded")
-                    && e.path("detail").path("via").asText().equals("kafka")), published.toString());
-            JsonNode uploaded = published.stream().filter(e -> e.path("detail").path("via").asText().equals("kafka"))
+            assertTrue(calls.awaitEvent(e -> e.path("detail-type").asText().equals("image_uploaded")
+                    && e.path("detail").path("via").asText().equals("kafka")), calls.published.toString());
+            JsonNode uploaded = calls.published.stream().filter(e -> e.path("detail").path("via").asText().equals("kafka"))
                     .findFirst().orElseThrow().get("detail");
             String id = uploaded.get("imageId").asText();
             assertEquals("kafka-app", uploaded.get("owner").asText());
@@ -154,37 +143,6 @@ class QueuesAndKafkaEndToEndTest {
                         software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("image"))))
                 .items().stream().filter(i -> ImageId.isValid(i.get("pk").s()))
                 .filter(i -> "kafka-app".equals(i.get("owner").s())).count();
-    }
-
-    private String upload(byte[] image) throws Exception {
-        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images"))
-                .header("Authorization", bearer).POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(201, created.statusCode(), created.body());
-        return JSON.readTree(created.body()).get("id").asText();
-    }
-
-    private JsonNode awaitJob(String jobId, Predicate<String> wanted, Duration within) throws Exception {
-        Instant deadline = Instant.now().plus(within);
-        JsonNode job;
-        do {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/jobs/" + jobId))
-                    .header("Authorization", bearer).build(), HttpResponse.BodyHandlers.ofString());
-            job = JSON.readTree(r.body());
-            if (wanted.test(job.path("status").asText())) {
-                return job;
-            }
-            Thread.sleep(250);
-        } while (Instant.now().isBefore(deadline));
-        throw new AssertionError("job " + jobId + " did not get there within " + within + ": " + job);
-    }
-
-    private boolean waitForEvent(Predicate<JsonNode> match) {
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (published.stream().noneMatch(match) && Instant.now().isBefore(deadline)) {
-            published.addAll(edge.aws().drainPublishedEvents(Duration.ofSeconds(2)));
-        }
-        return published.stream().anyMatch(match);
     }
 
     private static KafkaProducer<byte[], byte[]> producer(String servers) {
