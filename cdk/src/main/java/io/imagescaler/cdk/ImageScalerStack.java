@@ -60,6 +60,7 @@ public final class ImageScalerStack extends Stack {
         rotation = new OriginVerifyRotation(this, "OriginVerifyRotation", repo, security, cdn);
         monitoring = new Monitoring(this, "Monitoring", settings, api, cdn, security, sr, jobs, uploadProcessing);
         grantInvalidation();
+        grantResultLinks(settings);
         analytics = new Analytics(this, "Analytics", settings, repo, storage.logs());
         analytics.grantReportsTo(api.function());
         analytics.grantEventsTo(uploadProcessing.function());
@@ -113,6 +114,33 @@ public final class ImageScalerStack extends Stack {
                                 ArnComponents.builder().service("cloudfront").region("").resource("distribution")
                                         .resourceName(cdn.distribution().getDistributionId()).build()))),
                         Allow.statement(List.of("ssm:GetParameter"), List.of(id.getParameterArn()))))
+                .build());
+    }
+
+    /**
+     * {@code GET /v1/jobs/{id}} answers with signed links to the results, as the worker's email does: the API function
+     * signs them with the same key. The distribution's domain reaches it through SSM (an environment variable would
+     * close the cycle distribution → API → function), the key pair id and the key's secret directly; the grants sit
+     * in a policy outside the role's default policy, as for invalidations.
+     */
+    private void grantResultLinks(DeploymentSettings settings) {
+        String parameterName = "/" + getStackName() + "/result-url-base";
+        StringParameter base = new StringParameter(this, "ResultUrlBaseParameter", StringParameterProps.builder()
+                .parameterName(parameterName)
+                .stringValue(cdn.resultUrlBase(settings))
+                .description("Origin of image-scaler's signed links to job results (the CloudFront distribution)")
+                .build());
+        api.function().addEnvironment("RESULT_URL_BASE_PARAMETER", parameterName);
+        api.function().addEnvironment("RESULT_KEY_PAIR_ID", cdn.signerKey().getPublicKeyId());
+        api.function().addEnvironment("RESULT_SIGNING_KEY_SECRET", jobs.resultSigningKey().getSecretArn());
+        api.function().addEnvironment("RESULT_URL_LIFETIME_SECONDS",
+                Long.toString(software.amazon.awscdk.Duration.days(Storage.resultLifetimeDays(settings)).toSeconds().longValue()));
+        new Policy(this, "HandlerResultLinks", PolicyProps.builder()
+                .roles(List.of(api.function().getRole()))
+                .statements(List.of(
+                        Allow.statement(List.of("ssm:GetParameter"), List.of(base.getParameterArn())),
+                        Allow.statement(List.of("secretsmanager:GetSecretValue"),
+                                List.of(jobs.resultSigningKey().getSecretArn()))))
                 .build());
     }
 

@@ -205,6 +205,11 @@ class JobsAndEventsStackTest {
     @Test
     void theApiFunctionSendsJobsToTheQueueItsEnvironmentNames() {
         JsonNode env = props(synth, t, synth.stack().api().function()).at("/Environment/Variables");
+        // the API signs the links in GET /v1/jobs/{id} with the worker's key; the domain comes through SSM
+        assertTrue(env.has("RESULT_URL_BASE_PARAMETER"), env.toString());
+        assertTrue(TemplateJson.references(env.get("RESULT_KEY_PAIR_ID"), t.onlyId("AWS::CloudFront::PublicKey")));
+        assertTrue(TemplateJson.references(env.get("RESULT_SIGNING_KEY_SECRET"),
+                id(synth, synth.stack().jobs().resultSigningKey())));
         String queue = id(synth, synth.stack().jobs().queue().queue());
         assertTrue(TemplateJson.references(env.get("JOBS_QUEUE_URL"), queue), env.toString());
         List<JsonNode> send = statementsOf(synth, t, synth.stack().api().function().getRole()).stream()

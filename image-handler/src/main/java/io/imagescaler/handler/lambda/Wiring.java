@@ -96,7 +96,7 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
     /** Lambda: every configuration from environment-style variables. */
     public static Wiring fromEnvironment(Function<String, String> env) {
         Function<String, String> resolved = io.imagescaler.handler.notification.aws.WebhookSecretSource.resolve(
-                io.imagescaler.handler.cdn.aws.DistributionIdParameter.resolve(env));
+                io.imagescaler.handler.cdn.aws.SsmParameters.resolve(env));
         return fromEnvironment(resolved, new NoCdnCache(), Optional.empty(), Optional.empty());
     }
 

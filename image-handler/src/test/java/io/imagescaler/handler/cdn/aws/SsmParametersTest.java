@@ -8,20 +8,20 @@ import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
-/** SSM is asked only on AWS, only when named, and never over an explicit id (no SSM call is made here). */
-class DistributionIdParameterTest {
+/** SSM is asked only on AWS, only when named, and never over an explicit value (no SSM call is made here). */
+class SsmParametersTest {
 
     @Test
     void withoutAParameterTheEnvironmentIsUnchanged() {
         Function<String, String> env = Map.of("AWS_REGION", "us-east-1")::get;
-        assertSame(env, DistributionIdParameter.resolve(env));
+        assertSame(env, SsmParameters.resolve(env));
     }
 
     @Test
     void anExplicitIdWins() {
         Function<String, String> env = Map.of("DISTRIBUTION_ID_PARAMETER", "/stack/distribution-id",
                 "CLOUDFRONT_DISTRIBUTION_ID", "E123", "AWS_REGION", "us-east-1")::get;
-        assertEquals("E123", DistributionIdParameter.resolve(env).apply("CLOUDFRONT_DISTRIBUTION_ID"));
+        assertEquals("E123", SsmParameters.resolve(env).apply("CLOUDFRONT_DISTRIBUTION_ID"));
     }
 
     @Test
@@ -39,6 +39,16 @@ class DistributionIdParameterTest {
     void locallyThereIsNoSsmAndNoDistribution() {
         Function<String, String> env = Map.of("DISTRIBUTION_ID_PARAMETER", "/stack/distribution-id",
                 "S3_ENDPOINT", "http://127.0.0.1:9000", "AWS_REGION", "us-east-1")::get;
-        assertNull(DistributionIdParameter.resolve(env).apply("CLOUDFRONT_DISTRIBUTION_ID"));
+        assertNull(SsmParameters.resolve(env).apply("CLOUDFRONT_DISTRIBUTION_ID"));
+    }
+
+    @Test
+    void theResultLinksOriginIsResolvedTheSameWay() {
+        Function<String, String> explicit = Map.of("RESULT_URL_BASE_PARAMETER", "/stack/result-url-base",
+                "RESULT_URL_BASE", "https://img.example.org", "AWS_REGION", "us-east-1")::get;
+        assertSame(explicit, SsmParameters.resolve(explicit), "nothing to read: no SSM client is built");
+        Function<String, String> local = Map.of("RESULT_URL_BASE_PARAMETER", "/stack/result-url-base",
+                "S3_ENDPOINT", "http://127.0.0.1:9000", "AWS_REGION", "us-east-1")::get;
+        assertNull(SsmParameters.resolve(local).apply("RESULT_URL_BASE"));
     }
 }
