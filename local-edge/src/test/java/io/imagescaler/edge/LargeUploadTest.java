@@ -105,13 +105,7 @@ class LargeUploadTest {
         assertEquals("ALLOW", done.get("moderation").get("action").asText());
         var s3 = edge.wiring().clients().s3();
         assertEquals(file.length, s3.headObject(b -> b.bucket("image-storage").key("originals/" + id)).contentLength());
-        // incoming/ goes right after the record is final (never before: a processing that dies is redone from it)
-        long until = System.nanoTime() + 10_000_000_000L;
-        while (s3.listObjectsV2(b -> b.bucket("image-storage").prefix("incoming/" + id)).keyCount() > 0
-                && System.nanoTime() < until) {
-            Thread.sleep(50);
-        }
-        assertEquals(0, s3.listObjectsV2(b -> b.bucket("image-storage").prefix("incoming/" + id)).keyCount());
+        assertEquals(0, incomingLeft(id));
         var variant = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images/" + id + "/w_100.jpg"))
                 .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, variant.statusCode());
@@ -332,8 +326,7 @@ class LargeUploadTest {
         JsonNode done = awaitProcessed(id);
         assertEquals("FAILED", done.get("status").asText());
         assertTrue(done.get("statusReason").asText().startsWith("Unsupported image type"), done.toString());
-        assertEquals(0, edge.wiring().clients().s3().listObjectsV2(b -> b.bucket("image-storage")
-                .prefix("incoming/" + id)).keyCount(), "the junk is deleted");
+        assertEquals(0, incomingLeft(id), "the junk is deleted");
         assertEquals(409, http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images/" + id
                 + "/w_10.png")).GET().build(), HttpResponse.BodyHandlers.ofString()).statusCode());
     }
@@ -507,5 +500,21 @@ class LargeUploadTest {
         out.writeBytes(t);
         out.writeBytes(data);
         out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    /**
+     * Objects left under {@code incoming/{id}}, once the processing had up to 10 s to delete them: the object goes
+     * right after the record is final (never before: a processing that dies is redone from it), and the outcome's
+     * event is published between the two.
+     */
+    private long incomingLeft(String id) throws InterruptedException {
+        var s3 = edge.wiring().clients().s3();
+        long until = System.nanoTime() + 10_000_000_000L;
+        int left;
+        while ((left = s3.listObjectsV2(b -> b.bucket("image-storage").prefix("incoming/" + id)).keyCount()) > 0
+                && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        return left;
     }
 }
