@@ -301,10 +301,24 @@ class ImageScalerStackTest {
         assertTrue(TemplateJson.references(inv.get("Resource"), t.onlyId("AWS::CloudFront::Distribution")));
         // the handler learns the distribution id from the SSM parameter its environment names
         // (DistributionIdParameter), the parameter holds the id, and the role may read that parameter only
-        String parameterId = t.onlyId("AWS::SSM::Parameter");
-        JsonNode parameter = t.only("AWS::SSM::Parameter");
+        String parameterId = t.ofType("AWS::SSM::Parameter").keySet().stream()
+                .filter(k -> k.startsWith("DistributionIdParameter")).findFirst().orElseThrow();
+        JsonNode parameter = t.resources().get(parameterId).get("Properties");
         assertTrue(TemplateJson.references(parameter.get("Value"), t.onlyId("AWS::CloudFront::Distribution")));
         assertEquals(parameter.get("Name"), handler().at("/Environment/Variables/DISTRIBUTION_ID_PARAMETER"));
+        // likewise the origin of the result links in GET /v1/jobs/{id}, and the key that signs them
+        String baseId = t.ofType("AWS::SSM::Parameter").keySet().stream()
+                .filter(k -> k.startsWith("ResultUrlBaseParameter")).findFirst().orElseThrow();
+        JsonNode base = t.resources().get(baseId).get("Properties");
+        assertTrue(TemplateJson.references(base.get("Value"), t.onlyId("AWS::CloudFront::Distribution")));
+        assertEquals(base.get("Name"), handler().at("/Environment/Variables/RESULT_URL_BASE_PARAMETER"));
+        JsonNode links = t.resources().properties().stream()
+                .filter(e -> e.getKey().startsWith("HandlerResultLinks")).findFirst().orElseThrow().getValue();
+        assertEquals("ssm:GetParameter", links.at("/Properties/PolicyDocument/Statement/0/Action").asText());
+        assertTrue(TemplateJson.references(links.at("/Properties/PolicyDocument/Statement/0/Resource"), baseId)
+                || TemplateJson.strings(links.at("/Properties/PolicyDocument/Statement/0/Resource")).stream()
+                        .anyMatch(x -> x.contains("parameter")), links.toString());
+        assertEquals("secretsmanager:GetSecretValue", links.at("/Properties/PolicyDocument/Statement/1/Action").asText());
         JsonNode read = invalidation.at("/Properties/PolicyDocument/Statement/1");
         assertEquals("ssm:GetParameter", read.get("Action").asText());
         assertTrue(TemplateJson.strings(read.get("Resource")).stream().anyMatch(x -> x.contains("parameter"))
