@@ -92,6 +92,8 @@ public final class JobsBench {
                             + "load average %.2f%n", jobs, info.width(), info.height(), minutes * 60, jobs / minutes,
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         }
+        // DynamoDB Local leaves a non-daemon scheduler thread behind its shutdown
+        System.exit(0);
     }
 
     private static final Duration WITHIN = Duration.ofMinutes(30);
