@@ -8,6 +8,9 @@ import io.imagescaler.handler.transform.Pipeline;
 import io.imagescaler.spec.ImageFormat;
 import io.imagescaler.spec.TransformSpec;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,11 +30,13 @@ import java.util.Map;
  *       ({@code w_1200.webp}), drained by the edge's two workers: jobs per minute from the first submit to the
  *       last PROCESSED.</li>
  * </ol>
+ * Each beside its peer in the same run: the same work as synchronous variant GETs (what the queue costs).
  * <pre>
  * bench/jobs.sh ../shared/testdata/images/jpeg-12mp-galaxys7.jpg [runs=3] [jobs=40]
  * </pre>
  */
 public final class JobsBench {
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static void main(String[] args) throws Exception {
@@ -78,6 +83,20 @@ public final class JobsBench {
             latencies.sort(Long::compare);
             System.out.printf("SR x4 of 1 MP, submit to PROCESSED: median %d ms over %d runs (min %d, max %d)%n",
                     latencies.get(latencies.size() / 2), runs, latencies.getFirst(), latencies.getLast());
+            // the peer: the same SR as a synchronous variant GET (distinct widths: no cache hit), same edge, same run
+            List<Long> direct = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                long t0 = System.nanoTime();
+                var r = HTTP.send(HttpRequest.newBuilder(Signed.uri(edge, "/v1/images/" + small + "/w_" + (4607 - i)
+                        + ",up_sr.jpg")).build(), HttpResponse.BodyHandlers.discarding());
+                direct.add((System.nanoTime() - t0) / 1_000_000);
+                if (r.statusCode() != 200 || !r.headers().firstValue("X-Upscale").orElse("").startsWith("sr-")) {
+                    throw new IllegalStateException("the synchronous SR peer answered " + r.statusCode() + " " + r.headers());
+                }
+            }
+            direct.sort(Long::compare);
+            System.out.printf("peer, the same SR as a synchronous variant GET: median %d ms (min %d, max %d)%n",
+                    direct.get(direct.size() / 2), direct.getFirst(), direct.getLast());
 
             long t0 = System.nanoTime();
             List<String> ids = new ArrayList<>();
@@ -90,6 +109,25 @@ public final class JobsBench {
             double minutes = (System.nanoTime() - t0) / 60e9;
             System.out.printf("%d jobs (w_1200.webp of the %dx%d photo) with 2 workers: %.1f s, %.1f jobs/min; "
                             + "load average %.2f%n", jobs, info.width(), info.height(), minutes * 60, jobs / minutes,
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            // the peer: the same renders as synchronous variant GETs from two clients (distinct widths: all misses)
+            long p0 = System.nanoTime();
+            try (var clients = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+                List<java.util.concurrent.Future<Integer>> answers = new ArrayList<>();
+                for (int i = 0; i < jobs; i++) {
+                    URI variant = Signed.uri(edge, "/v1/images/" + big + "/w_" + (1100 + i) + ".webp");
+                    answers.add(clients.submit(() -> HTTP.send(HttpRequest.newBuilder(variant).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode()));
+                }
+                for (var a : answers) {
+                    if (a.get() != 200) {
+                        throw new IllegalStateException("the synchronous peer answered " + a.get());
+                    }
+                }
+            }
+            double peerMinutes = (System.nanoTime() - p0) / 60e9;
+            System.out.printf("peer, %d synchronous variant GETs of the same photo from 2 clients: %.1f s, %.1f "
+                    + "renders/min; load average %.2f%n", jobs, peerMinutes * 60, jobs / peerMinutes,
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         }
         // DynamoDB Local leaves a non-daemon scheduler thread behind its shutdown
