@@ -160,6 +160,29 @@ class JobsEndToEndTest {
     }
 
     @Test
+    void anUploadAndADeleteAreAnnouncedOnTheBusForSubscribers() throws Exception {
+        String image = calls.upload(Fixtures.image("webp-lossy-alpha-300.webp"));
+        assertTrue(calls.awaitEvent(e -> e.path("detail-type").asText().equals("image_moderated")
+                && e.path("detail").path("imageId").asText().equals(image)), calls.published.toString());
+        JsonNode uploaded = calls.published.stream().filter(e -> e.path("detail-type").asText().equals("image_uploaded")
+                && e.path("detail").path("imageId").asText().equals(image)).findFirst().orElseThrow();
+        assertEquals("image-scaler", uploaded.get("source").asText());
+        assertEquals("sync", uploaded.path("detail").path("via").asText());
+        assertEquals("READY", uploaded.path("detail").path("status").asText());
+        assertEquals("image/webp", uploaded.path("detail").path("contentType").asText());
+        assertEquals("images/" + image, uploaded.path("resources").path(0).asText());
+        JsonNode moderated = calls.published.stream().filter(e -> e.path("detail-type").asText().equals("image_moderated")
+                && e.path("detail").path("imageId").asText().equals(image)).findFirst().orElseThrow();
+        assertEquals("ALLOW", moderated.path("detail").path("action").asText());
+
+        HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images/"
+                + image)).header("Authorization", bearer).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, deleted.statusCode());
+        assertTrue(calls.awaitEvent(e -> e.path("detail-type").asText().equals("image_deleted")
+                && e.path("detail").path("imageId").asText().equals(image)), calls.published.toString());
+    }
+
+    @Test
     void badSubmitsAreProblemsAndUnknownJobsAreNotFound() throws Exception {
         String image = calls.upload(Fixtures.image("jpeg-tiny-40x60-orient3.jpg"));
         HttpResponse<String> auto = calls.submit(image, "{\"transform\": \"w_20.auto\"}", null);
