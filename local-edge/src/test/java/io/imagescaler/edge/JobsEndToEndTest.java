@@ -53,8 +53,9 @@ class JobsEndToEndTest {
 
     @BeforeAll
     void start() throws Exception {
-        // a short visibility timeout so that a killed worker's message comes back within the test
-        edge = LocalEdge.start(0, data, Map.of("LOCAL_JOBS_VISIBILITY_SECONDS", "4", "LOCAL_KAFKA", "false"));
+        // a short visibility timeout, so that a killed worker's message comes back within the test, yet longer than
+        // the slow job below takes on a busy 2-core machine (a receive that outlives it is received again)
+        edge = LocalEdge.start(0, data, Map.of("LOCAL_JOBS_VISIBILITY_SECONDS", "8", "LOCAL_KAFKA", "false"));
         bearer = "Bearer " + Files.readString(edge.issuer().tokenFile(DevIssuer.USER)).strip();
         calls = new JobCalls(edge, bearer);
     }
@@ -136,7 +137,7 @@ class JobsEndToEndTest {
         String image = calls.upload(Fixtures.image("png-rgba-dice-800x600.png"));
         // slow enough to be caught mid-way: large enlargements with a blur, encoded as PNG
         List<String> transforms = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 4; i++) {
             transforms.add("w_" + (3000 + i) + ",up_lanczos,blur_8.png");
         }
         HttpResponse<String> submitted = calls.submit(image, JSON.writeValueAsString(Map.of("transforms", transforms)), null);
@@ -148,11 +149,11 @@ class JobsEndToEndTest {
         edge.jobWorkers().start();
         JsonNode done = calls.awaitJob(jobId, s -> s.equals("PROCESSED") || s.equals("FAILED"), Duration.ofSeconds(180));
         assertEquals("PROCESSED", done.get("status").asText(), done.toString());
-        assertEquals(2, done.get("attempts").asInt(), "the message came back after its visibility timeout: " + done);
-        assertEquals(6, done.get("results").size());
+        assertTrue(done.get("attempts").asInt() >= 2, "the message came back after its visibility timeout: " + done);
+        assertEquals(4, done.get("results").size());
         // the killed invocation may still finish in the background (a JVM cannot stop a thread); whichever finishes
         // second finds the job PROCESSED: one job_processed event, and nothing left in either queue
-        Thread.sleep(6_000);
+        Thread.sleep(10_000);
         calls.takeEvents();
         assertEquals(1, calls.published.stream().filter(e -> e.path("detail-type").asText().equals("job_processed")
                 && e.path("detail").path("jobId").asText().equals(jobId)).count(), calls.published.toString());
