@@ -52,6 +52,8 @@ public final class ImageScalerStack extends Stack {
         cdn = new Cdn(this, "Cdn", settings, repo, storage, api, security);
         // after the distribution: the worker's result links name its domain (nothing before depends on the worker)
         jobs = new Jobs(this, "Jobs", settings, Jobs.Settings.fromContext(getNode()), storage, api, cdn, sr, events);
+        // the scheduled sweep runs on the upload processor: it also fails jobs whose last attempt died
+        uploadProcessing.function().addEnvironment("JOBS_STUCK_AFTER_SECONDS", Long.toString(jobs.stuckAfterSeconds()));
         events.publishFrom(api.function());
         events.publishFrom(uploadProcessing.function());
         kafka = KafkaIngest.fromContext(getNode())

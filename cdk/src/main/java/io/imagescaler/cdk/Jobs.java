@@ -87,11 +87,14 @@ public final class Jobs extends Construct {
     private final Function worker;
     private final ISecret resultSigningKey;
 
+    private final long stuckAfterSeconds;
+
     public Jobs(Construct scope, String id, DeploymentSettings settings, Settings jobSettings, Storage storage,
                 ImageApi api, Cdn cdn, Optional<SuperResolution> sr, ServiceEvents events) {
         super(scope, id);
         jobs = WorkQueue.create(this, "Queue", QUEUE_NAME, jobSettings.maxReceiveCount(),
                 WorkQueue.visibilityFor(TIMEOUT_SECONDS));
+        stuckAfterSeconds = WorkQueue.visibilityFor(TIMEOUT_SECONDS).toSeconds().longValue() * jobSettings.maxReceiveCount();
         resultSigningKey = jobSettings.resultSigningKeySecretArn()
                 .map(arn -> Secret.fromSecretCompleteArn(this, "ResultSigningKey", arn))
                 .orElseGet(this::placeholderSigningKey);
@@ -184,6 +187,14 @@ public final class Jobs extends Construct {
     }
 
     /** The jobs queue and its dead-letter queue. */
+    /**
+     * How long a job may sit PROCESSING without a move before the scheduled sweep fails it: every attempt's
+     * visibility timeout together (then no attempt can still run, and the message is in the DLQ).
+     */
+    public long stuckAfterSeconds() {
+        return stuckAfterSeconds;
+    }
+
     public WorkQueue queue() {
         return jobs;
     }

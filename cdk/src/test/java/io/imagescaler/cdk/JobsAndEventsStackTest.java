@@ -103,6 +103,9 @@ class JobsAndEventsStackTest {
         assertEquals("604800", env.get("RESULT_URL_LIFETIME_SECONDS").asText());
         assertEquals("3", env.get("JOBS_MAX_RECEIVE_COUNT").asText(), "the worker knows its last attempt");
         assertEquals("60000", env.get("SR_TIMEOUT_MS").asText(), "a job waits for SR up to SageMaker's own limit");
+        // the sweep (the processor's schedule) fails a job only after every attempt's visibility timeout: 3 x 5400 s
+        assertEquals("16200", props(synth, t, synth.stack().uploadProcessing().function())
+                .at("/Environment/Variables/JOBS_STUCK_AFTER_SECONDS").asText());
         assertTrue(TemplateJson.references(env.get("RESULT_URL_BASE"), t.onlyId("AWS::CloudFront::Distribution")));
         assertTrue(TemplateJson.strings(env.get("RESULT_URL_BASE")).contains("https://"), env.get("RESULT_URL_BASE").toString());
         assertTrue(TemplateJson.references(env.get("RESULT_KEY_PAIR_ID"), t.onlyId("AWS::CloudFront::PublicKey")),

@@ -189,6 +189,9 @@ public final class LocalEdge implements AutoCloseable {
             parts.push(aws);
             aws.handlerEnvironment().forEach(env::putIfAbsent);
             env.putIfAbsent("JOBS_MAX_RECEIVE_COUNT", Integer.toString(awsOptions.maxReceiveCount()));
+            // a job PROCESSING longer than every attempt's visibility together is one whose last attempt died
+            env.putIfAbsent("JOBS_STUCK_AFTER_SECONDS", Long.toString(
+                    awsOptions.jobsVisibility().toSeconds() * awsOptions.maxReceiveCount()));
             // Kafka: a KRaft broker in this JVM (LOCAL_KAFKA=false leaves it out)
             Optional<io.imagescaler.edge.kafka.LocalKafka> kafka = Optional.empty();
             if (!"false".equals(overrides.get("LOCAL_KAFKA"))) {
@@ -228,14 +231,14 @@ public final class LocalEdge implements AutoCloseable {
 
             // S3Proxy sends no event notifications: the edge delivers ObjectCreated for completed uploads.
             ImageHandler handler = new ImageHandler(wiring.router(), wiring.uploads()::process,
-                    wiring.uploads()::sweep, wiring.telemetry());
+                    wiring.sweeps(), wiring.telemetry());
             ObjectCreatedEvents events = new ObjectCreatedEvents(handler,
                     wiring.clients().s3(), config.originalsBucket(), aws);
             parts.push(events);
             // Lambda's event source mappings: the worker on the jobs queue, the processor on the uploads queue,
             // the Kafka ingest function on its topic; each gets the event JSON Lambda would send.
             var queueHandler = new io.imagescaler.handler.lambda.QueueHandler(wiring.jobWorker(),
-                    wiring.uploads()::process, wiring.uploads()::sweep);
+                    wiring.uploads()::process, wiring.sweeps());
             var pollerDefaults = io.imagescaler.edge.queues.SqsPoller.Settings.defaults();
             var jobWorkers = new io.imagescaler.edge.queues.SqsPoller(aws.sqs(),
                     aws.queueUrl(io.imagescaler.edge.queues.LocalAws.JOBS_QUEUE),

@@ -88,6 +88,32 @@ class QueuesAndKafkaEndToEndTest {
     }
 
     @Test
+    void aJobWhoseWorkerDiedAndWasNeverRetriedIsFailedByTheSweep() throws Exception {
+        String image = calls.upload(Fixtures.image("png-rgba-dice-800x600.png"));
+        // three large renders: seconds of work, so the worker is caught mid-job
+        var submitted = calls.submit(image, "{\"transforms\": [\"w_3000,up_lanczos,blur_8.png\", "
+                + "\"w_3001,up_lanczos,blur_8.png\", \"w_3002,up_lanczos,blur_8.png\"]}", null);
+        assertEquals(202, submitted.statusCode(), submitted.body());
+        String jobId = JSON.readTree(submitted.body()).get("jobId").asText();
+        JsonNode started = calls.awaitJob(jobId, s -> !s.equals("QUEUED"), Duration.ofSeconds(60), Duration.ofMillis(50));
+        assertEquals("PROCESSING", started.get("status").asText());
+        edge.jobWorkers().kill();      // and nothing takes the message again: as after a death on the last attempt
+        try {
+            // PROCESSING with no move for every attempt's visibility together (2 s x 3 here): the sweep fails it
+            Thread.sleep(7_000);
+            edge.sweeps().sweepNow();
+            JsonNode swept = calls.awaitJob(jobId, s -> !s.equals("PROCESSING"), Duration.ofSeconds(10));
+            assertEquals("FAILED", swept.get("status").asText(), swept.toString());
+            assertTrue(swept.get("reason").asText().startsWith("lost: no attempt finished"), swept.toString());
+        } finally {
+            edge.jobWorkers().start();
+        }
+        // the message that comes back finds the job FAILED and is dropped
+        Thread.sleep(3_000);
+        assertEquals("FAILED", calls.awaitJob(jobId, s -> true, Duration.ofSeconds(1)).get("status").asText());
+    }
+
+    @Test
     void aKafkaMessageWithAnImageBecomesAReadyImageAndACorruptOneAFailureMessage() throws Exception {
         LocalKafka kafka = edge.kafka().orElseThrow();
         byte[] photo = Fixtures.image("jpeg-tiny-40x60-orient3.jpg");

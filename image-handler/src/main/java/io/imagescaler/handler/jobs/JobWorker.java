@@ -44,10 +44,16 @@ public final class JobWorker {
     private final Events events;
     private final Usage usage;
     private final int maxReceiveCount;
+    private final java.time.Duration stuckAfter;
     private final Clock clock;
 
+    /**
+     * @param maxReceiveCount the queue's redrive count: the attempt that reaches it fails a failing job
+     * @param stuckAfter      how long a job may sit PROCESSING without a move before {@link #sweep()} fails it
+     */
     public JobWorker(Jobs jobs, ImageService images, Variants results, ResultLinks links, Webhooks webhooks,
-                     Optional<Mailer> mailer, Events events, Usage usage, int maxReceiveCount, Clock clock) {
+                     Optional<Mailer> mailer, Events events, Usage usage, int maxReceiveCount,
+                     java.time.Duration stuckAfter, Clock clock) {
         this.jobs = jobs;
         this.images = images;
         this.results = results;
@@ -57,6 +63,7 @@ public final class JobWorker {
         this.events = events;
         this.usage = usage;
         this.maxReceiveCount = maxReceiveCount;
+        this.stuckAfter = stuckAfter;
         this.clock = clock;
     }
 
@@ -114,6 +121,31 @@ public final class JobWorker {
         usage.job(processed.owner(), processed.imageId().value(), processed.id(), processed.status().name(), null,
                 processed.transforms().size());
         return processed.hasRecipient() ? deliver(processed, receiveCount) : Outcome.DONE;
+    }
+
+    /**
+     * Fails the jobs nothing will finish: PROCESSING without a move for {@code stuckAfter} (the queue's visibility
+     * timeout times its redrive count), which happens when a worker dies during the last attempt: its message is in
+     * the dead-letter queue and no attempt is left. Run by the scheduled sweep beside the large uploads' sweeper.
+     *
+     * @return how many jobs it failed
+     */
+    public int sweep() {
+        int failed = 0;
+        for (Job job : jobs.processingSince(clock.instant().minus(stuckAfter))) {
+            try {
+                String reason = "lost: no attempt finished within " + stuckAfter.toMinutes() + " min (the last one "
+                        + "died); its message is in the dead-letter queue";
+                fail(job, reason, Outcome.DONE);
+                if (jobs.get(job.id()).map(j -> j.status() == JobStatus.FAILED).orElse(false)) {
+                    failed++;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("sweep: job {} not swept", job.id(), e);
+            }
+        }
+        LOG.info("job sweep: {} stuck job(s) failed", failed);
+        return failed;
     }
 
     private Job.Result renderAndStore(Job job, int index) {

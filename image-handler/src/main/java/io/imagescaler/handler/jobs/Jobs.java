@@ -19,6 +19,12 @@ public interface Jobs {
      */
     boolean replace(Job next, Set<JobStatus> expected);
 
+    /**
+     * Every job still PROCESSING whose last move was before {@code updatedBefore} (the sweep's work list). Reads the
+     * whole table: it runs a few times an hour, off the request path.
+     */
+    java.util.List<Job> processingSince(java.time.Instant updatedBefore);
+
     /** Removes a record whose job was never queued (the queue refused it). */
     void delete(String id);
 }

@@ -52,7 +52,7 @@ public final class ImageHandler implements RequestStreamHandler {
     }
 
     private ImageHandler(Wiring wiring) {
-        this(wiring.router(), wiring.uploads()::process, wiring.uploads()::sweep, wiring.telemetry());
+        this(wiring.router(), wiring.uploads()::process, wiring.sweeps(), wiring.telemetry());
         this.priming = new Priming(wiring.engine(), wiring.clients().presigner(),
                 wiring.config().originalsBucket()).register();
     }
@@ -68,7 +68,7 @@ public final class ImageHandler implements RequestStreamHandler {
     }
 
     /**
-     * @param sweep     what the scheduled event (an EventBridge rule) runs: the large-upload sweeper
+     * @param sweep     what the scheduled event (an EventBridge rule) runs: the large-upload and job sweepers
      * @param telemetry each API request's trace, log line and metrics
      */
     public ImageHandler(Router router, ObjectCreated objectCreated, Runnable sweep, Telemetry telemetry) {

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  *       (the uploads queue), processed by the large-upload processing;</li>
  *   <li>anything else is a poison message: reported as failed, so it ends in the dead-letter queue.</li>
  * </ul>
- * The scheduled sweep event (EventBridge's schedule) runs the large-upload sweeper, as on the API function.
+ * The scheduled sweep event (EventBridge's schedule) runs the large-upload and job sweepers.
  */
 public final class QueueHandler implements RequestStreamHandler {
     private static final Logger LOG = LoggerFactory.getLogger(QueueHandler.class);
@@ -40,7 +40,7 @@ public final class QueueHandler implements RequestStreamHandler {
     }
 
     private QueueHandler(Wiring wiring) {
-        this(wiring.jobWorker(), wiring.uploads()::process, wiring.uploads()::sweep);
+        this(wiring.jobWorker(), wiring.uploads()::process, wiring.sweeps());
     }
 
     public QueueHandler(JobWorker jobs, ImageHandler.ObjectCreated uploads, Runnable sweep) {

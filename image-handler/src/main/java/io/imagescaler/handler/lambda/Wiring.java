@@ -229,10 +229,30 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
             LOG.warn("no JOBS_QUEUE_URL: POST /v1/images/{id}/jobs answers 503");
         }
         var worker = new io.imagescaler.handler.jobs.JobWorker(jobRecords, service, generated, resultLinks,
-                new Webhooks(config.webhooks(), clock), mailer, events, usage, jobsConfig.maxReceiveCount(), clock);
+                new Webhooks(config.webhooks(), clock), mailer, events, usage, jobsConfig.maxReceiveCount(),
+                jobsConfig.stuckAfter(), clock);
         return new Wiring(config, clients, service, uploads,
                 new Router(service, guard(auth, clients), uploads, reports.orElse(null), jobs, resultLinks), telemetry,
                 engine, usage, events, intake, kafkaIngestion, worker, jobs, resultLinks);
+    }
+
+    /**
+     * What the scheduled event (an EventBridge rule; locally {@code ScheduledSweeps}) runs: the large uploads'
+     * sweeper, then the jobs' (one failing does not stop the other).
+     */
+    public Runnable sweeps() {
+        return () -> {
+            try {
+                uploads.sweep();
+            } catch (RuntimeException e) {
+                LOG.error("large-upload sweep failed", e);
+            }
+            try {
+                jobWorker.sweep();
+            } catch (RuntimeException e) {
+                LOG.error("job sweep failed", e);
+            }
+        };
     }
 
     /** The event publisher is picked here, once: EventBridge when a bus is configured, else none. */

@@ -40,6 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class JobFixture {
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-06T08:00:00Z"), ZoneOffset.UTC);
+    static final Duration STUCK_AFTER = Duration.ofHours(1);
     static final TransformEngine ENGINE = EngineSelection.select(EngineSelection.Choice.NATIVE);
 
     final MemoryStores.MemoryImageRecords records = new MemoryStores.MemoryImageRecords();
@@ -70,7 +71,7 @@ final class JobFixture {
         service = new JobService(jobs, queue, new UploadNotifications(webhooks, Optional.of(mail)), idempotency,
                 usage, config.limits(), CLOCK);
         worker = new JobWorker(jobs, images, generated, key -> Optional.of(URI.create("https://cdn.test/" + key
-                + "?Expires=1&Signature=s&Key-Pair-Id=K")), webhooks, Optional.of(mail), events, usage, 3, CLOCK);
+                + "?Expires=1&Signature=s&Key-Pair-Id=K")), webhooks, Optional.of(mail), events, usage, 3, STUCK_AFTER, CLOCK);
     }
 
     /** A READY image whose original is {@code bytes} (a PNG or JPEG of the given size). */
@@ -101,6 +102,11 @@ final class JobFixture {
             }
             map.put(next.id(), next);
             return true;
+        }
+
+        public List<Job> processingSince(Instant updatedBefore) {
+            return map.values().stream().filter(j -> j.status() == JobStatus.PROCESSING
+                    && j.updatedAt().isBefore(updatedBefore)).toList();
         }
 
         public void delete(String id) {

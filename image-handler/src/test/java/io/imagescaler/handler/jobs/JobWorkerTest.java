@@ -128,6 +128,29 @@ class JobWorkerTest {
     }
 
     @Test
+    void theSweepFailsOnlyJobsWhoseLastAttemptDied() {
+        Job lost = submit("{\"transform\": \"w_300.png\"}");
+        Job waiting = submit("{\"transform\": \"w_300.png\"}");
+        Job recent = submit("{\"transform\": \"w_300.png\"}");
+        var now = JobFixture.CLOCK.instant();
+        // started an hour and a minute ago and never moved again; started a minute ago; still QUEUED for hours
+        f.jobs.replace(lost.started(now.minus(JobFixture.STUCK_AFTER).minusSeconds(60)), java.util.Set.of(JobStatus.QUEUED));
+        f.jobs.replace(recent.started(now.minusSeconds(60)), java.util.Set.of(JobStatus.QUEUED));
+        f.jobs.map.put(waiting.id(), new Job(waiting.id(), waiting.imageId(), waiting.owner(), waiting.transforms(),
+                waiting.email(), waiting.webhook(), JobStatus.QUEUED, Optional.empty(), 0, java.util.List.of(),
+                java.util.List.of(), now.minus(java.time.Duration.ofHours(5)), now.minus(java.time.Duration.ofHours(5))));
+
+        assertEquals(1, f.worker.sweep());
+        Job swept = f.jobs.get(lost.id()).orElseThrow();
+        assertEquals(JobStatus.FAILED, swept.status());
+        assertTrue(swept.reason().orElseThrow().startsWith("lost: no attempt finished within 60 min"), swept.reason().orElseThrow());
+        assertEquals(JobStatus.PROCESSING, f.jobs.get(recent.id()).orElseThrow().status());
+        assertEquals(JobStatus.QUEUED, f.jobs.get(waiting.id()).orElseThrow().status(), "a backlog is not a loss");
+        assertEquals("FAILED", f.events.ofType(DomainEvent.JOB_PROCESSED).get(0).detail().get("status").asText());
+        assertEquals(0, f.worker.sweep(), "nothing left to sweep");
+    }
+
+    @Test
     void aMessageForAnUnknownJobIsDropped() {
         assertEquals(JobWorker.Outcome.DONE, f.worker.run("A".repeat(43), 1));
     }

@@ -76,6 +76,22 @@ public final class DynamoJobs implements Jobs {
     }
 
     @Override
+    public List<Job> processingSince(Instant updatedBefore) {
+        var pages = dynamo.scanPaginator(b -> b.tableName(table)
+                .filterExpression("#kind = :job AND #status = :processing")
+                .expressionAttributeNames(Map.of("#kind", "kind", "#status", "status"))
+                .expressionAttributeValues(Map.of(":job", s("job"), ":processing", s(JobStatus.PROCESSING.name()))));
+        List<Job> out = new ArrayList<>();
+        for (var item : pages.items()) {
+            Job job = job(item);
+            if (job.updatedAt().isBefore(updatedBefore)) {
+                out.add(job);
+            }
+        }
+        return out;
+    }
+
+    @Override
     public void delete(String id) {
         dynamo.deleteItem(b -> b.tableName(table).key(Map.of(PK, s("job#" + id))));
     }
