@@ -292,6 +292,35 @@ public final class ImageService {
 
     private Made made(ImageRecord record, ImageId id, TransformSpec spec, VariantPath path, String key,
                       StageTimings timings) {
+        Rendition r = render(record, id, spec, path, key.substring(key.indexOf('/') + 1), timings);
+        if (r.srFallback().isPresent()) {
+            // the Lanczos stand-in (endpoint down or slow) is served with a short cache life and not stored, so a
+            // later request tries SR again
+            return new Made(r.out().bytes(), r.format().mediaType(), SHORT_CACHE, false, false,
+                    Map.of("X-Upscale", "lanczos; fallback=\"" + r.srFallback().get().replace('"', '\'') + "\""));
+        }
+        return store(key, r.out(), r.format(), timings,
+                r.method().equals(ENGINE) ? Map.of() : Map.of("X-Upscale", r.method()));
+    }
+
+    /** How a rendering was made: the engine alone. */
+    private static final String ENGINE = "engine";
+
+    /**
+     * One rendering of an original: its steps are written once here, for a variant miss and for a job.
+     *
+     * @param method     {@value #ENGINE}, or the SR method (e.g. {@code sr-x4})
+     * @param srFallback why SR was asked for but a Lanczos stand-in was made instead
+     */
+    private record Rendition(Rendered out, ImageFormat format, String method, Optional<String> srFallback) {
+    }
+
+    /**
+     * Fetches and probes the original, then renders {@code spec}: through super-resolution when it asks for more
+     * pixels than the original has and {@code up_sr}, the engine otherwise; counts usage for what was made.
+     */
+    private Rendition render(ImageRecord record, ImageId id, TransformSpec spec, VariantPath path, String transform,
+                             StageTimings timings) {
         StoredObject original = timings.time("fetch", () -> originals.get(id)).orElseThrow(
                 () -> new NotFound("image " + id + " has no stored original"));
         Limits limits = config.limitsFor(original.bytes());
@@ -300,13 +329,21 @@ public final class ImageService {
         SourceInfo info = engine.probe(original.bytes(), limits);
         timings.record("probe", (System.nanoTime() - probeStart) / 1e6);
         ImageFormat format = path.format().orElse(baseline(info));
-        if (SuperResolution.applies(info, spec, limits)) {
-            return superResolved(record, original.bytes(), info, spec, format, key, timings);
+        if (!SuperResolution.applies(info, spec, limits)) {
+            Rendered out = engine.render(original.bytes(), info, spec, format, limits);
+            timings.addAll(out.timings());
+            usage.rendered(record, transform, out);
+            return new Rendition(out, format, ENGINE, Optional.empty());
         }
-        Rendered out = engine.render(original.bytes(), info, spec, format, limits);
-        timings.addAll(out.timings());
-        usage.rendered(record, key.substring(key.indexOf('/') + 1), out);
-        return store(key, out, format, timings, Map.of());
+        SuperResolution.Result result = superResolution.render(original.bytes(), info, spec, format, limits);
+        timings.addAll(result.rendered().timings());
+        if (result.fallbackReason().isPresent()) {
+            return new Rendition(result.rendered(), format, "lanczos", result.fallbackReason());
+        }
+        usage.superResolved(record, transform, result.rendered(), result.method());
+        RequestTelemetry.current().srCall();
+        usage.rendered(record, transform, result.rendered());
+        return new Rendition(result.rendered(), format, result.method(), Optional.empty());
     }
 
     /** One rendering for a job, and how it was made ({@code engine}, or the SR method, e.g. {@code sr-x4}). */
@@ -314,65 +351,27 @@ public final class ImageService {
     }
 
     /**
-     * Renders one transform of a servable image for an asynchronous job: the steps of a variant miss (preset,
-     * probe, SR when the transform asks for it, the engine), without the caches and without the 29 s request
-     * budget. A job waits for what it asked: a super-resolution failure is thrown (the job's message is
-     * retried) instead of answered with Lanczos, and the fallback engine's output is refused (it is never stored).
+     * Renders one transform of a servable image for an asynchronous job: the steps of a variant miss ({@link
+     * #render}), without the caches and without the 29 s request budget. A job waits for what it asked: a
+     * super-resolution failure is thrown (the job's message is retried) instead of answered with Lanczos, and the
+     * fallback engine's output is refused (it is never stored).
      */
     public JobRendition renderForJob(ImageId id, VariantPath path) {
         ImageRecord record = servableRecord(id);
-        TransformSpec spec = expandPreset(path.transform());
-        StoredObject original = originals.get(id).orElseThrow(
-                () -> new NotFound("image " + id + " has no stored original"));
-        Limits limits = config.limitsFor(original.bytes());
-        SourceInfo info = engine.probe(original.bytes(), limits);
-        ImageFormat format = path.format().orElse(baseline(info));
-        Rendered out;
-        String method;
-        if (SuperResolution.applies(info, spec, limits)) {
-            SuperResolution.Result result = superResolution.render(original.bytes(), info, spec, format, limits);
-            if (result.fallbackReason().isPresent()) {
-                throw new UpstreamFailure("super-resolution failed: " + result.fallbackReason().get(), null);
-            }
-            out = result.rendered();
-            method = result.method();
-            usage.superResolved(record, path.canonical(), out, method);
-        } else {
-            out = engine.render(original.bytes(), info, spec, format, limits);
-            method = "engine";
+        Rendition r = render(record, id, expandPreset(path.transform()), path, path.canonical(), new StageTimings());
+        if (r.srFallback().isPresent()) {
+            throw new UpstreamFailure("super-resolution failed: " + r.srFallback().get(), null);
         }
-        if (!out.finalOutput()) {
+        if (!r.out().finalOutput()) {
             throw new UpstreamFailure("the native engine is not loaded; a job's results are never made by the "
                     + "fallback engine", null);
         }
-        usage.rendered(record, path.canonical(), out);
-        return new JobRendition(out, method);
+        return new JobRendition(r.out(), r.method());
     }
 
     /** What {@code .auto} becomes at the origin: PNG keeps an original's alpha, JPEG for everything opaque. */
     static ImageFormat baseline(SourceInfo info) {
         return info.hasAlpha() ? ImageFormat.PNG : ImageFormat.JPG;
-    }
-
-    /**
-     * An SR upscale is stored like any variant; its Lanczos stand-in (endpoint down or slow) is served
-     * with a short cache life and not stored, so a later request tries SR again.
-     */
-    private Made superResolved(ImageRecord record, byte[] original, SourceInfo info, TransformSpec spec,
-                               ImageFormat format, String key, StageTimings timings) {
-        SuperResolution.Result result = superResolution.render(original, info, spec, format,
-                config.limitsFor(original));
-        timings.addAll(result.rendered().timings());
-        if (result.fallbackReason().isEmpty()) {
-            usage.superResolved(record, key.substring(key.indexOf('/') + 1), result.rendered(), result.method());
-            RequestTelemetry.current().srCall();
-        }
-        if (result.fallbackReason().isPresent()) {
-            return new Made(result.rendered().bytes(), format.mediaType(), SHORT_CACHE, false, false,
-                    Map.of("X-Upscale", "lanczos; fallback=\"" + result.fallbackReason().get().replace('"', '\'') + "\""));
-        }
-        usage.rendered(record, key.substring(key.indexOf('/') + 1), result.rendered());
-        return store(key, result.rendered(), format, timings, Map.of("X-Upscale", result.method()));
     }
 
     /** Cache life of an answer that was not stored (a fallback, or a render the store refused). */

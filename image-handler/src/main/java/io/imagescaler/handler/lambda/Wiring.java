@@ -193,7 +193,8 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
         Optional<Mailer> mailer = clients.ses().<Mailer>map(ses -> AwsFailures.guarded(Mailer.class,
                         "the mail service (SES)", new SesMailer(ses, config.mailFrom().orElseThrow())))
                 .or(() -> mailerWithoutSes);
-        var notifications = new UploadNotifications(new Webhooks(config.webhooks(), clock), mailer);
+        var webhooks = new Webhooks(config.webhooks(), clock);
+        var notifications = new UploadNotifications(webhooks, mailer);
         LargeUploads uploads = new LargeUploads(config,
                 AwsFailures.guarded(Incoming.class, "the upload store (S3)",
                         new S3Incoming(clients.s3(), clients.presigner(), config.originalsBucket())),
@@ -229,7 +230,7 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
             LOG.warn("no JOBS_QUEUE_URL: POST /v1/images/{id}/jobs answers 503");
         }
         var worker = new io.imagescaler.handler.jobs.JobWorker(jobRecords, service, generated, resultLinks,
-                new Webhooks(config.webhooks(), clock), mailer, events, usage, jobsConfig.maxReceiveCount(),
+                webhooks, mailer, events, usage, jobsConfig.maxReceiveCount(),
                 jobsConfig.stuckAfter(), clock);
         return new Wiring(config, clients, service, uploads,
                 new Router(service, guard(auth, clients), uploads, reports.orElse(null), jobs, resultLinks), telemetry,
