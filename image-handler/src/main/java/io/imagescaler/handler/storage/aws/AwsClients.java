@@ -95,7 +95,8 @@ public final class AwsClients implements AutoCloseable {
                 .build();
         var s3Builder = S3Client.builder().httpClient(http).region(region).credentialsProvider(credentials)
                 .serviceConfiguration(s3Config)
-                .overrideConfiguration(bounded(interceptors, S3_ATTEMPT_TIMEOUT, S3_CALL_TIMEOUT).build());
+                .overrideConfiguration(bounded(interceptors, S3_ATTEMPT_TIMEOUT, S3_CALL_TIMEOUT)
+                        .addExecutionInterceptor(new NoExpectContinue()).build());
         var presignBuilder = S3Presigner.builder().region(region).credentialsProvider(credentials)
                 .serviceConfiguration(s3Config);
         var dynamoBuilder = DynamoDbClient.builder().httpClient(http).region(region)
@@ -159,6 +160,21 @@ public final class AwsClients implements AutoCloseable {
                             + "call now could end after its " + deadline.toSeconds() + " s deadline");
                 }
             });
+        }
+    }
+
+    /**
+     * Drops S3's {@code Expect: 100-continue}. With it, the URL-connection client waits for the 100 inside
+     * {@code getOutputStream}, and a pooled connection the server had closed fails there with an
+     * {@code UncheckedIOException} that the SDK's retry does not see (a PUT then fails on its first attempt:
+     * "Unexpected end of file from server", seen against S3Proxy); without it the same failure surfaces when the
+     * answer is read, as the IOException the SDK retries. The cost: a refused PUT sends its body before the refusal.
+     */
+    static final class NoExpectContinue implements ExecutionInterceptor {
+        @Override
+        public software.amazon.awssdk.http.SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context,
+                                                                          ExecutionAttributes attributes) {
+            return context.httpRequest().toBuilder().removeHeader("Expect").build();
         }
     }
 
