@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -54,28 +55,34 @@ final class NativeLibraries {
         };
     }
 
+    /**
+     * Streams each library out of the jar into a staging directory while hashing it (never the whole
+     * file in the heap: a 19 MB byte[] read at start-up grew the heap, and the resident set with it, by
+     * about 40 MB for the life of the process), then moves them into the directory named after the hash,
+     * unless an earlier start already put them there.
+     */
     private static List<Path> extracted() {
         String base = "/natives/" + platform() + "/";
         List<String> names = resourceLines(base + "libraries.txt");
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Path staging = null;
         try {
-            List<byte[]> contents = new ArrayList<>();
+            staging = Files.createTempDirectory(tmp, "image-scaler-natives-");
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             for (String name : names) {
-                byte[] bytes = resource(base + name);
-                sha.update(bytes);
-                contents.add(bytes);
+                try (InputStream in = new DigestInputStream(resource(base + name), sha)) {
+                    Files.copy(in, staging.resolve(name));
+                }
             }
-            String id = HexFormat.of().formatHex(sha.digest()).substring(0, 16);
-            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "image-scaler-natives-" + id);
+            Path dir = tmp.resolve("image-scaler-natives-" + HexFormat.of().formatHex(sha.digest()).substring(0, 16));
             Files.createDirectories(dir);
             List<Path> files = new ArrayList<>();
-            for (int i = 0; i < names.size(); i++) {
-                Path target = dir.resolve(names.get(i));
-                if (!Files.exists(target) || Files.size(target) != contents.get(i).length) {
-                    // written beside and moved into place, so a concurrent start never opens half a file
-                    Path partial = Files.createTempFile(dir, names.get(i), ".part");
-                    Files.write(partial, contents.get(i));
-                    Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            for (String name : names) {
+                Path staged = staging.resolve(name);
+                Path target = dir.resolve(name);
+                if (!Files.exists(target) || Files.size(target) != Files.size(staged)) {
+                    // moved into place whole, so a concurrent start never opens half a file
+                    Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 }
                 files.add(target);
             }
@@ -84,22 +91,39 @@ final class NativeLibraries {
             throw new UncheckedIOException("cannot copy the native libraries out of the jar", e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        } finally {
+            deleteQuietly(staging);
+        }
+    }
+
+    private static void deleteQuietly(Path staging) {
+        if (staging == null) {
+            return;
+        }
+        try (var left = Files.list(staging)) {
+            for (Path p : left.toList()) {
+                Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(staging);
+        } catch (IOException e) {
+            // a leftover staging directory in /tmp costs disk only
         }
     }
 
     private static List<String> resourceLines(String name) {
-        return new String(resource(name), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
-    }
-
-    private static byte[] resource(String name) {
-        try (InputStream in = NativeLibraries.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new UnsupportedOperationException("this build carries no " + name
-                        + " (image-handler/natives/fetch.sh puts it there)");
-            }
-            return in.readAllBytes();
+        try (InputStream in = resource(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static InputStream resource(String name) {
+        InputStream in = NativeLibraries.class.getResourceAsStream(name);
+        if (in == null) {
+            throw new UnsupportedOperationException("this build carries no " + name
+                    + " (image-handler/natives/fetch.sh puts it there)");
+        }
+        return in;
     }
 }
