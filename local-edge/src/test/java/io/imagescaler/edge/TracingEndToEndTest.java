@@ -78,8 +78,15 @@ class TracingEndToEndTest {
         assertEquals(200, handler.get("status").asInt());
 
         List<String> stages = names(handler.get("subsegments"));
-        assertEquals(List.of("record", "cache", "fetch", "probe", "decode", "colour", "resize", "effects", "encode",
-                "store"), stages, "stages in order (the usage counter is written off the request): " + handler);
+        List<String> expected = new ArrayList<>(List.of("record", "cache", "fetch", "probe", "decode", "colour",
+                "resize", "effects", "encode", "store"));
+        if (onlyChild(handler, "store", "S3").get("status").asInt() == 412) {
+            // The conditional write found the variant there: a retried PUT met its own first attempt, whose
+            // answer was lost (seen once in CI against S3Proxy). The handler then serves what is stored, read
+            // back in one more cache stage, as when it loses a race to a concurrent miss.
+            expected.add("cache");
+        }
+        assertEquals(expected, stages, "stages in order (the usage counter is written off the request): " + handler);
         assertEquals("GetItem", onlyChild(handler, "record", "DynamoDb").get("operation").asText());
         assertEquals("GetObject", onlyChild(handler, "fetch", "S3").get("operation").asText(),
                 "the original comes from S3 inside the fetch stage");
