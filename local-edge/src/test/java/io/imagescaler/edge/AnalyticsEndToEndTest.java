@@ -326,7 +326,7 @@ class AnalyticsEndToEndTest {
 
     private String bearer(String who) throws Exception {
         if (who.equals(DevIssuer.ADMIN) || who.equals(DevIssuer.USER)) {
-            return "Bearer " + Files.readString(edge.issuer().tokenFile(who)).strip();
+            return edge.issuer().bearer(who);
         }
         return "Bearer " + edge.issuer().token(who, List.of(), Instant.now(), Duration.ofHours(1));
     }

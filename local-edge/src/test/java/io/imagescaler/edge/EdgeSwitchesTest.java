@@ -27,7 +27,7 @@ class EdgeSwitchesTest {
 
     private String upload(LocalEdge edge, String file) throws Exception {
         var created = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images"))
-                .header("Authorization", "Bearer " + Files.readString(edge.issuer().tokenFile(DevIssuer.USER)))
+                .header("Authorization", edge.issuer().bearer(DevIssuer.USER))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.image(file))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(201, created.statusCode(), created.body());

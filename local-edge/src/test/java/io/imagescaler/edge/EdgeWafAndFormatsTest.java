@@ -72,7 +72,7 @@ class EdgeWafAndFormatsTest {
     void anUploadOverTheSyncLimitIsBlockedByTheRegionalAcl() throws Exception {
         long handler = edge.server().handlerInvocations();
         var r = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images"))
-                .header("Authorization", "Bearer " + Files.readString(edge.issuer().tokenFile(DevIssuer.USER)))
+                .header("Authorization", edge.issuer().bearer(DevIssuer.USER))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[5 * 1024 * 1024 + 1])).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(403, r.statusCode(), r.body());
@@ -82,7 +82,7 @@ class EdgeWafAndFormatsTest {
 
     private String upload(String file) throws Exception {
         var created = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images"))
-                .header("Authorization", "Bearer " + Files.readString(edge.issuer().tokenFile(DevIssuer.USER)))
+                .header("Authorization", edge.issuer().bearer(DevIssuer.USER))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.image(file))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(201, created.statusCode(), created.body());

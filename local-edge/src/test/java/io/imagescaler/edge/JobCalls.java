@@ -26,9 +26,15 @@ final class JobCalls {
     /** Every event taken from the bus's tap so far, in order. */
     final List<JsonNode> published = new ArrayList<>();
 
-    JobCalls(LocalEdge edge, String bearer) {
+    /** Calls as the dev issuer's user. */
+    JobCalls(LocalEdge edge) throws java.io.IOException {
         this.edge = edge;
-        this.bearer = bearer;
+        this.bearer = edge.issuer().bearer(io.imagescaler.edge.access.DevIssuer.USER);
+    }
+
+    /** The {@code Authorization} value these calls send. */
+    String bearer() {
+        return bearer;
     }
 
     /** {@code POST /v1/images}; the new image's id. */

@@ -2,7 +2,6 @@ package io.imagescaler.edge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.imagescaler.edge.access.DevIssuer;
 import io.imagescaler.handler.transform.Limits;
 import io.imagescaler.handler.transform.Pipeline;
 import io.imagescaler.spec.ImageFormat;
@@ -52,8 +51,7 @@ public final class JobsBench {
         // SR on CPU takes minutes: the SR call and the message's visibility get the worker's minutes, as on AWS
         try (LocalEdge edge = LocalEdge.start(0, data, Map.of("LOCAL_KAFKA", "false", "SR_TIMEOUT_MS", "900000",
                 "LOCAL_JOBS_VISIBILITY_SECONDS", "1800", "LOCAL_JOB_WORKERS", "2"))) {
-            JobCalls calls = new JobCalls(edge, "Bearer "
-                    + Files.readString(edge.issuer().tokenFile(DevIssuer.USER)).strip());
+            JobCalls calls = new JobCalls(edge);
             String small = calls.upload(oneMp);
             String big = calls.upload(original);
             System.out.printf("machine: %d cores, load average %.2f; photo %s (%dx%d), SR input 1152x864%n",

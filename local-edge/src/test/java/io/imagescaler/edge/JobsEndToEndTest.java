@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.imagescaler.edge.access.DevIssuer;
 import io.imagescaler.edge.queues.LocalAws;
 import io.imagescaler.handler.transform.Limits;
 import io.imagescaler.handler.transform.Pipeline;
@@ -17,7 +16,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,8 +54,8 @@ class JobsEndToEndTest {
         // a short visibility timeout, so that a killed worker's message comes back within the test, yet longer than
         // the slow job below takes on a busy 2-core machine (a receive that outlives it is received again)
         edge = LocalEdge.start(0, data, Map.of("LOCAL_JOBS_VISIBILITY_SECONDS", "8", "LOCAL_KAFKA", "false"));
-        bearer = "Bearer " + Files.readString(edge.issuer().tokenFile(DevIssuer.USER)).strip();
-        calls = new JobCalls(edge, bearer);
+        calls = new JobCalls(edge);
+        bearer = calls.bearer();
     }
 
     @AfterAll

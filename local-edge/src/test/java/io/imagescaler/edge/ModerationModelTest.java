@@ -207,6 +207,6 @@ class ModerationModelTest {
     }
 
     private String bearer() throws Exception {
-        return "Bearer " + Files.readString(edge.issuer().tokenFile(DevIssuer.USER));
+        return edge.issuer().bearer(DevIssuer.USER);
     }
 }

@@ -342,7 +342,7 @@ class ModerationTest {
     }
 
     private String bearer(String who) throws Exception {
-        return "Bearer " + Files.readString(edge.issuer().tokenFile(who));
+        return edge.issuer().bearer(who);
     }
 
     private static JsonNode assertProblem(HttpResponse<byte[]> r, int status) throws Exception {

@@ -94,7 +94,7 @@ class PercentEncodedUrlTest {
 
     private String upload(LocalEdge edge) throws Exception {
         var created = http.send(java.net.http.HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images"))
-                .header("Authorization", "Bearer " + Files.readString(edge.issuer().tokenFile(DevIssuer.USER)))
+                .header("Authorization", edge.issuer().bearer(DevIssuer.USER))
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(Fixtures.image("jpeg-tiny-40x60-orient3.jpg"))).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(201, created.statusCode(), created.body());

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.imagescaler.edge.access.DevIssuer;
 import io.imagescaler.edge.kafka.LocalKafka;
 import io.imagescaler.edge.queues.LocalAws;
 import io.imagescaler.handler.images.ImageStatus;
 import io.imagescaler.spec.ImageId;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,8 +55,8 @@ class QueuesAndKafkaEndToEndTest {
         }
         edge = LocalEdge.start(0, data, Map.of("SR_ENDPOINT_URL", "http://127.0.0.1:" + closed,
                 "LOCAL_JOBS_VISIBILITY_SECONDS", "2"));
-        bearer = "Bearer " + Files.readString(edge.issuer().tokenFile(DevIssuer.USER)).strip();
-        calls = new JobCalls(edge, bearer);
+        calls = new JobCalls(edge);
+        bearer = calls.bearer();
     }
 
     @AfterAll

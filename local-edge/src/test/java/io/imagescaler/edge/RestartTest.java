@@ -51,6 +51,6 @@ class RestartTest {
     }
 
     private static String bearer(LocalEdge edge) throws Exception {
-        return "Bearer " + Files.readString(edge.issuer().tokenFile(DevIssuer.USER));
+        return edge.issuer().bearer(DevIssuer.USER);
     }
 }

@@ -30,7 +30,7 @@ public final class SignedHitThroughput {
             try (LocalEdge edge = LocalEdge.start(0, data, Map.of("REQUIRE_SIGNED_URLS", Boolean.toString(signed)))) {
                 HttpClient http = HttpClient.newHttpClient();
                 var created = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images"))
-                        .header("Authorization", "Bearer " + Files.readString(edge.issuer().tokenFile(DevIssuer.USER)))
+                        .header("Authorization", edge.issuer().bearer(DevIssuer.USER))
                         .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.image("png-rgba-dice-800x600.png")))
                         .build(), HttpResponse.BodyHandlers.ofString());
                 String id = created.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");

@@ -55,7 +55,7 @@ class SignedUrlsAtTheEdgeTest {
         rotatedIn = new SigningKey("KNEXTKEY02", pair.getPrivate());
         edge = LocalEdge.start(0, data, Map.of("TRUSTED_PUBLIC_KEYS", "KNEXTKEY02=" + pub));
         var created = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images"))
-                .header("Authorization", "Bearer " + Files.readString(edge.issuer().tokenFile(DevIssuer.USER)))
+                .header("Authorization", edge.issuer().bearer(DevIssuer.USER))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.image("jpeg-tiny-40x60-orient3.jpg"))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(201, created.statusCode(), created.body());
@@ -227,7 +227,7 @@ class SignedUrlsAtTheEdgeTest {
     @Test
     void metadataUploadAndDeleteAreNotBehindSignatures() throws Exception {
         var meta = get(edge.baseUrl() + "/v1/images/" + id + "/metadata",
-                "Authorization", "Bearer " + Files.readString(edge.issuer().tokenFile(DevIssuer.USER)));
+                "Authorization", edge.issuer().bearer(DevIssuer.USER));
         assertEquals(200, meta.statusCode(), new String(meta.body()));
         // without a token the handler (not the signature check) refuses: a problem, not CloudFront's XML
         var anonymous = get(edge.baseUrl() + "/v1/images/" + id + "/metadata");

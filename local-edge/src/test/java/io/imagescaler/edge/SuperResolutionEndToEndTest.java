@@ -36,7 +36,7 @@ class SuperResolutionEndToEndTest {
         byte[] small = engine.render(dice, engine.probe(dice, Limits.DEFAULT), TransformSpec.parse("w_160"),
                 ImageFormat.PNG, Limits.DEFAULT).bytes();
         try (LocalEdge edge = LocalEdge.start(0, data, Map.of())) {
-            String bearer = "Bearer " + Files.readString(edge.issuer().tokenFile(DevIssuer.USER));
+            String bearer = edge.issuer().bearer(DevIssuer.USER);
             var created = http.send(HttpRequest.newBuilder(URI.create(edge.baseUrl() + "/v1/images"))
                     .header("Authorization", bearer).POST(HttpRequest.BodyPublishers.ofByteArray(small)).build(),
                     HttpResponse.BodyHandlers.ofString());

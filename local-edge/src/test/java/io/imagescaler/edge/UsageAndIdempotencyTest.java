@@ -171,6 +171,6 @@ class UsageAndIdempotencyTest {
     }
 
     private String bearer(String who) throws Exception {
-        return "Bearer " + Files.readString(edge.issuer().tokenFile(who));
+        return edge.issuer().bearer(who);
     }
 }

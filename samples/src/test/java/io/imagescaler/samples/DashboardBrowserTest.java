@@ -196,7 +196,7 @@ class DashboardBrowserTest {
 
     private String bearer(String who) throws Exception {
         if (who.equals(DevIssuer.ADMIN)) {
-            return "Bearer " + Files.readString(edge.issuer().tokenFile(who)).strip();
+            return edge.issuer().bearer(who);
         }
         return "Bearer " + edge.issuer().token(who, List.of(), Instant.now(), Duration.ofHours(1));
     }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.imagescaler.handler.error.ImageScalerException.Conflict;
-import io.imagescaler.handler.storage.IdempotencyKeys;
+import io.imagescaler.handler.intake.MemoryStores.MemoryKeys;
 import io.imagescaler.spec.ImageId;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,53 +21,7 @@ import org.junit.jupiter.api.Test;
 class IdempotentRequestsTest {
     private static final Duration STALE = Duration.ofSeconds(30);
 
-    /** The store's contract as DynamoIdempotencyKeys implements it with conditional writes. */
-    static final class MemoryKeys implements IdempotencyKeys {
-        record Item(String hash, Instant expires, Instant stale, ImageId id) {
-        }
-
-        final Map<String, Item> items = new HashMap<>();
-        final MutableClock clock;
-
-        MemoryKeys(MutableClock clock) {
-            this.clock = clock;
-        }
-
-        public synchronized boolean claim(String key, String hash, Instant expiresAt, Instant staleAt) {
-            Item i = items.get(key);
-            Instant now = clock.instant();
-            if (i == null || i.expires.isBefore(now) || (i.id == null && i.stale.isBefore(now))) {
-                items.put(key, new Item(hash, expiresAt, staleAt, null));
-                return true;
-            }
-            return false;
-        }
-
-        public synchronized boolean reclaim(String key, String hash, Instant expiresAt, Instant staleAt, ImageId dead) {
-            Item i = items.get(key);
-            if (i != null && dead.equals(i.id) && i.hash.equals(hash) && i.stale.isBefore(clock.instant())) {
-                items.put(key, new Item(hash, expiresAt, staleAt, null));
-                return true;
-            }
-            return false;
-        }
-
-        public synchronized Optional<Entry> get(String key) {
-            Item i = items.get(key);
-            return i == null || i.expires.isBefore(clock.instant()) ? Optional.empty()
-                    : Optional.of(new Entry(i.hash, Optional.ofNullable(i.id)));
-        }
-
-        public synchronized void complete(String key, ImageId id) {
-            Item i = items.get(key);
-            items.put(key, new Item(i.hash, i.expires, i.stale, id));
-        }
-
-        public synchronized void release(String key) {
-            items.remove(key);
-        }
-    }
-
+    /** A clock the test moves; the keys are MemoryStores' (DynamoIdempotencyKeys' conditions in memory). */
     static final class MutableClock extends Clock {
         Instant now = Instant.parse("2026-12-01T10:00:00Z");
         public ZoneOffset getZone() { return ZoneOffset.UTC; }

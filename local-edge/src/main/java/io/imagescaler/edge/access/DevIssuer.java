@@ -70,6 +70,11 @@ public final class DevIssuer {
         return dir.resolve(who.equals(ADMIN) ? "admin.jwt" : "user.jwt");
     }
 
+    /** The {@code Authorization} value a client of the local edge sends as {@code who}: its token file's token. */
+    public String bearer(String who) throws IOException {
+        return "Bearer " + Files.readString(tokenFile(who)).strip();
+    }
+
     /** A token for {@code subject} in {@code groups}, valid from {@code issuedAt} for {@code lifetime}. */
     public String token(String subject, List<String> groups, Instant issuedAt, Duration lifetime) {
         try {
