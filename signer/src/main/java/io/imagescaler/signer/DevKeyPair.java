@@ -45,9 +45,13 @@ public record DevKeyPair(String keyPairId, Path privateKeyFile, Path publicKeyFi
         return TrustedKeyGroup.of(keyPairId, publicKey);
     }
 
-    /** What the edge prints at start: a ready-to-run CLI line for a URL under {@code origin}. */
+    /**
+     * What the edge prints at start: a ready-to-run CLI line for a URL under {@code origin}, with this JVM's own
+     * {@code java} (the signer needs Java 25; the default {@code java} on the PATH may be older).
+     */
     public String howToSign(String origin) {
-        return "sign a URL: java -jar signer/target/signer.jar sign --key-pair-id " + keyPairId + " --private-key "
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        return "sign a URL: " + javaBin + " -jar signer/target/signer.jar sign --key-pair-id " + keyPairId + " --private-key "
                 + privateKeyFile + " --expires 1h --url '" + origin + "/v1/images/{id}/w_800.webp'";
     }
 

@@ -25,5 +25,8 @@ class DevKeyPairTest {
                 Instant.parse("2029-01-01T00:00:00Z"));
         assertTrue(v.allowed(), v.reason());
         assertTrue(again.howToSign("http://127.0.0.1:8080").contains("--key-pair-id KLOCALDEVKEY01"));
+        // the printed command runs on this JVM's java, not whatever older java the PATH may hold
+        assertTrue(again.howToSign("http://127.0.0.1:8080").startsWith("sign a URL: "
+                + Path.of(System.getProperty("java.home"), "bin", "java") + " -jar signer/target/signer.jar sign"));
     }
 }
