@@ -131,7 +131,7 @@ public final class EngineBench implements Runnable {
      * clock_gettime(CLOCK_PROCESS_CPUTIME_ID) in nanoseconds: the JDK's getProcessCpuTime() counts
      * in 10 ms clock ticks on Linux, coarser than most renders here.
      */
-    private static long processCpuNanos() {
+    static long processCpuNanos() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment timespec = arena.allocate(JAVA_LONG, 2);
             if ((int) CLOCK_GETTIME.invokeExact(CLOCK_PROCESS_CPUTIME_ID, timespec) != 0) {
