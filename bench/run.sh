@@ -8,7 +8,9 @@
 # cpu_ratio compares the summed median process-CPU times (both runtimes' GC/JIT threads included), which
 # a busy machine disturbs much less; RSS is the largest peak over the set's processes.
 # The machine's load average is printed before and after: re-take figures taken above ~0.5 per core.
-# With ENGINES="native java", a second line per workload for the pure-Java fallback engine.
+# With ENGINES="native java", a second line per workload for the pure-Java fallback engine. VERBOSE=1 adds a
+# line per image with both sides' output size in bytes: equal sizes are the sign that the same pixels went through
+# the same encoder settings, i.e. that both did the same work.
 # Usage: [ENGINES="native java"] [RUNS=11] [WARMUP=5] [VERBOSE=1] bench/run.sh [testdata-dir]   (default ../shared/testdata)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,7 +61,8 @@ run() { # label workload files...
       scpu=$(awk -v a="$scpu" -v b="$(field sharp_cpu_ms "$s")" 'BEGIN{print a+b}')
       jrss=$(awk -v a="$jrss" -v b="$(field java_rss_mb "$j")" 'BEGIN{print (b>a)?b:a}')
       srss=$(awk -v a="$srss" -v b="$(field sharp_rss_mb "$s")" 'BEGIN{print (b>a)?b:a}')
-      [ -n "${VERBOSE:-}" ] && printf '  %s %s java_ms=%s sharp_ms=%s\n' "$label" "$(basename "$image")" "$(field java_ms "$j")" "$(field sharp_ms "$s")"
+      [ -n "${VERBOSE:-}" ] && printf '  %s %s java_ms=%s sharp_ms=%s java_bytes=%s sharp_bytes=%s\n' "$label" "$(basename "$image")" \
+        "$(field java_ms "$j")" "$(field sharp_ms "$s")" "$(field bytes "$j")" "$(field bytes "$s")"
     done
     printf '%s java_ms=%.1f sharp_ms=%.1f ratio=%s java_rss_mb=%s sharp_rss_mb=%s rss_ratio=%s cpu_ratio=%s\n' \
       "$label$([ "$engine" = native ] || echo "-$engine")" "$jms" "$sms" "$(ratio "$jms" "$sms")" \
