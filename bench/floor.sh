@@ -4,28 +4,21 @@
 # the engine and sharp, image by image, ROUNDS times. If plain C is not 0.9x sharp's time, no binding is.
 # Needs gcc. Usage: [ROUNDS=3] [RUNS=31] [WARMUP=10] bench/floor.sh [testdata-dir]   (default ../shared/testdata)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-. ./jdk.sh
-DATA="${1:-../shared/testdata}/images"
-[ -d "$DATA" ] || { echo "no test images at $DATA (pass the testdata dir)"; exit 2; }
-[ -f bench/target/bench.jar ] || mvn -B -q -ntp -pl bench -am package -DskipTests
-[ -d bench/sharp/node_modules/sharp ] || (cd bench/sharp && npm ci --no-audit --no-fund >/dev/null)
+. "$(dirname "$0")/setup.sh"
 ROUNDS=${ROUNDS:-3}
 RUNS=${RUNS:-31}
 WARMUP=${WARMUP:-10}
-export VIPS_CONCURRENCY=1
 lib=bench/target/floor
 rm -rf "$lib" && mkdir -p "$lib"
 (cd "$lib" && unzip -q -j ../bench.jar "natives/linux-$(uname -m)/*")
 gcc -O2 -o "$lib/w2-png" bench/floor/w2-png.c -L"$lib" -l:libvips-cpp.so.8.18.7 -Wl,-rpath,"$PWD/$lib"
 
-field() { sed -E "s/.*$1=([0-9.]+).*/\\1/" <<<"$2"; }
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 for round in $(seq "$ROUNDS"); do
   c_sum=0 j_sum=0 s_sum=0
   for image in png-rgba-dice-800x600.png png-rgba-panorama-2048x512.png png-palette-2048x2253.png; do
     c=$("$lib/w2-png" "$DATA/$image" "$WARMUP" "$RUNS")
-    j=$(java -XX:+UseSerialGC -XX:MaxRAM=1769m --enable-native-access=ALL-UNNAMED -jar bench/target/bench.jar \
+    j=$(java "${JAVA_OPTS[@]}" -jar bench/target/bench.jar \
         --engine native --warmup "$WARMUP" --runs "$RUNS" W2_PNG "$DATA/$image" 2>/dev/null | tail -1)
     s=$(node bench/sharp/bench.js W2_PNG "$DATA/$image" --warmup="$WARMUP" --runs="$RUNS" | tail -1)
     printf '  round %s %s c_ms=%s java_ms=%s sharp_ms=%s c_bytes=%s java_bytes=%s sharp_bytes=%s\n' "$round" "$image" \

@@ -13,19 +13,9 @@
 # the same encoder settings, i.e. that both did the same work.
 # Usage: [ENGINES="native java"] [RUNS=11] [WARMUP=5] [VERBOSE=1] bench/run.sh [testdata-dir]   (default ../shared/testdata)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-. ./jdk.sh
-DATA="${1:-../shared/testdata}/images"
-[ -d "$DATA" ] || { echo "no test images at $DATA (pass the testdata dir)"; exit 2; }
-[ -f bench/target/bench.jar ] || mvn -B -q -ntp -pl bench -am package -DskipTests
-[ -d bench/sharp/node_modules/sharp ] || (cd bench/sharp && npm ci --no-audit --no-fund >/dev/null)
-# The JVM as the image-handler function runs it: Lambda's java25 JVM sizes its heap from the function's
-# memory (1769 MB by default: -XX:MaxRAM makes this JVM do the same on a bigger machine, initial heap 1/64,
-# maximum 1/4), uses the serial collector, and with SnapStart keeps the full tiered JIT.
-JAVA_OPTS=(-XX:+UseSerialGC -XX:MaxRAM=1769m --enable-native-access=ALL-UNNAMED)
+. "$(dirname "$0")/setup.sh"
 RUNS=${RUNS:-11}
 WARMUP=${WARMUP:-5}
-export VIPS_CONCURRENCY=1
 
 # W1/W3/W4: six photos, the hard cases included: progressive, EXIF-rotated (6), CMYK with a profile,
 # an embedded sRGB profile, two plain 12 MP phone/DSLR JPEGs.
@@ -36,10 +26,6 @@ photos=("$DATA/jpeg-12mp-galaxys7.jpg" "$DATA/jpeg-12mp-nikond90.jpg" "$DATA/jpe
 pngs=("$DATA/png-rgba-dice-800x600.png" "$DATA/png-rgba-panorama-2048x512.png" "$DATA/png-palette-2048x2253.png")
 
 ENGINES=(${ENGINES:-native})
-
-field() { # name line
-  sed -E "s/.*$1=([0-9.]+).*/\\1/" <<<"$2"
-}
 
 ratio() {
   awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'
