@@ -63,6 +63,9 @@ public final class UploadProcessing extends Construct {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("MAX_LARGE_UPLOAD_BYTES", Long.toString(MAX_LARGE_UPLOAD_BYTES));
         settings.mailFrom().ifPresent(m -> env.put("MAIL_FROM", m));
+        // every function that renders encodes alike
+        settings.webpEffort().ifPresent(e -> env.put("WEBP_EFFORT", Integer.toString(e)));
+        settings.avifEffort().ifPresent(e -> env.put("AVIF_EFFORT", Integer.toString(e)));
         return env;
     }
 

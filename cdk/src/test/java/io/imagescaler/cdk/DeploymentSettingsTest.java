@@ -14,7 +14,7 @@ class DeploymentSettingsTest {
     private static DeploymentSettings with(int memory, int timeout, int expiry, int srMax, String table) {
         return new DeploymentSettings(Path.of("x.jar"), Path.of("waf"), memory, timeout, expiry, false,
                 "ml.g5.xlarge", "image", "", srMax, Optional.empty(), Optional.empty(), table, true,
-                Optional.empty(), Optional.empty(), Optional.empty(), "x86_64");
+                Optional.empty(), Optional.empty(), Optional.empty(), "x86_64", Optional.empty(), Optional.empty());
     }
 
     @Test
@@ -41,7 +41,21 @@ class DeploymentSettingsTest {
     void refusesAnArchitectureLambdaDoesNotRun() {
         var e = assertThrows(IllegalArgumentException.class, () -> new DeploymentSettings(Path.of("x.jar"), Path.of("waf"),
                 3008, 29, 7, false, "ml.g5.xlarge", "image", "", 2, Optional.empty(), Optional.empty(), "t", true,
-                Optional.empty(), Optional.empty(), Optional.empty(), "ppc64le"));
+                Optional.empty(), Optional.empty(), Optional.empty(), "ppc64le", Optional.empty(), Optional.empty()));
         assertTrue(e.getMessage().contains("x86_64 or arm64"), e.getMessage());
+    }
+
+    @Test
+    void refusesAnEncoderEffortLibvipsDoesNotHave() {
+        var avif = assertThrows(IllegalArgumentException.class, () -> new DeploymentSettings(Path.of("x.jar"),
+                Path.of("waf"), 3008, 29, 7, false, "ml.g5.xlarge", "image", "", 2, Optional.empty(), Optional.empty(),
+                "t", true, Optional.empty(), Optional.empty(), Optional.empty(), "x86_64", Optional.empty(),
+                Optional.of(10)));
+        assertTrue(avif.getMessage().contains("avifEffort must be 0..9"), avif.getMessage());
+        var webp = assertThrows(IllegalArgumentException.class, () -> new DeploymentSettings(Path.of("x.jar"),
+                Path.of("waf"), 3008, 29, 7, false, "ml.g5.xlarge", "image", "", 2, Optional.empty(), Optional.empty(),
+                "t", true, Optional.empty(), Optional.empty(), Optional.empty(), "x86_64", Optional.of(7),
+                Optional.empty()));
+        assertTrue(webp.getMessage().contains("webpEffort must be 0..6"), webp.getMessage());
     }
 }

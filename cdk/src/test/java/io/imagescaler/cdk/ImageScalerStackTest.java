@@ -118,6 +118,7 @@ class ImageScalerStackTest {
         assertTrue(TemplateJson.references(env.get("GENERATED_BUCKET"), logicalId(synth.stack().storage().generated())));
         assertTrue(env.get("JAVA_TOOL_OPTIONS").asText().contains("--enable-native-access=ALL-UNNAMED"));
         assertFalse(env.has("SR_ENDPOINT_NAME"), "no SR endpoint without -c sr=true");
+        assertFalse(env.has("AVIF_EFFORT") || env.has("WEBP_EFFORT"), "encoder effort: the handler's default");
     }
 
     @Test

@@ -40,7 +40,8 @@ class SuperResolutionDeploymentTest {
                 "generatedExpiryDays", "3",
                 "handlerMemoryMb", "4096",
                 "srMaxInstances", "3",
-                "arch", "arm64"));
+                "arch", "arm64",
+                "avifEffort", "3"));
         t = TemplateJson.of(synth.template());
     }
 
@@ -77,6 +78,8 @@ class SuperResolutionDeploymentTest {
         String fn = LogicalIds.logicalId(synth, synth.stack().api().function());
         JsonNode env = t.resources().get(fn).at("/Properties/Environment/Variables");
         assertEquals("ImageScaler-sr", env.get("SR_ENDPOINT_NAME").asText());
+        assertEquals("3", env.get("AVIF_EFFORT").asText(), "-c avifEffort reaches the handler");
+        assertFalse(env.has("WEBP_EFFORT"), "unset: the handler's default");
         assertEquals(4096, t.resources().get(fn).at("/Properties/MemorySize").asInt());
         String role = LogicalIds.logicalId(synth, synth.stack().api().function().getRole());
         List<JsonNode> invoke = new ArrayList<>();

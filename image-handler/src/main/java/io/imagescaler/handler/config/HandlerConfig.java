@@ -1,6 +1,7 @@
 package io.imagescaler.handler.config;
 
 import io.imagescaler.handler.moderation.ModerationPolicy;
+import io.imagescaler.handler.transform.EncoderEffort;
 import io.imagescaler.handler.transform.EngineSelection;
 import io.imagescaler.handler.transform.Limits;
 import io.imagescaler.spec.TransformSpec;
@@ -34,6 +35,7 @@ import java.util.function.Function;
  *                      scaling) and so never need their full raster for a variant within the output limit
  * @param engine        which transform engine renders ({@code IMAGE_ENGINE}): native, java, or auto (native
  *                      when libvips works here, else, off Lambda, the pure-Java engine)
+ * @param encoderEffort how hard libvips' WebP and AVIF encoders work ({@code WEBP_EFFORT}, {@code AVIF_EFFORT})
  * @param processingDir where large uploads are streamed to while they are processed
  * @param sweepAfter    how long an upload may stay PROCESSING after completion (or UPLOADING after its
  *                      expiry) before the sweeper processes or fails it; longer than the processing
@@ -59,6 +61,7 @@ public record HandlerConfig(
         Optional<String> mailFrom,
         long maxJpegSourcePixels,
         EngineSelection.Choice engine,
+        EncoderEffort encoderEffort,
         java.nio.file.Path processingDir,
         Duration sweepAfter,
         Resilience resilience) {
@@ -207,6 +210,7 @@ public record HandlerConfig(
                 get.apply("MAIL_FROM"),
                 get.apply("MAX_JPEG_SOURCE_PIXELS").map(Long::parseLong).orElse(300_000_000L),
                 EngineSelection.Choice.parse(get.apply("IMAGE_ENGINE").orElse(null)),
+                EncoderEffort.parse(get.apply("WEBP_EFFORT"), get.apply("AVIF_EFFORT")),
                 java.nio.file.Path.of(get.apply("PROCESSING_DIR").orElse(System.getProperty("java.io.tmpdir"))),
                 Duration.ofSeconds(get.apply("SWEEP_AFTER_SECONDS").map(Long::parseLong).orElse(20L * 60)),
                 Resilience.fromEnvironment(get));

@@ -147,7 +147,7 @@ public record Wiring(HandlerConfig config, AwsClients clients, ImageService serv
         Optional<XRayTracer> xray = tracing.xray()
                 ? Optional.of(XRayTracer.toDaemon(tracing.daemonAddress(), tracing.insideLambda()))
                 : Optional.empty();
-        TransformEngine engine = EngineSelection.select(config.engine());
+        TransformEngine engine = EngineSelection.select(config.engine(), config.encoderEffort());
         String engineName = engine.finalOutput() ? "libvips" : "java";
         // the engine is a field and a metric (FallbackEngine) of every request's EMF log line
         Telemetry telemetry = new Telemetry(xray.<Tracer>map(x -> x).orElseGet(NoTracing::new),

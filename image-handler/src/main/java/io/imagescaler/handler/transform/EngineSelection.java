@@ -44,9 +44,14 @@ public final class EngineSelection {
     public record Selected(Pipeline engine, String name, String why) {
     }
 
-    /** Selects the engine and logs why (a warning when libvips was wanted but does not work). */
+    /** Selects the engine with sharp's encoder effort and logs why. */
     public static Pipeline select(Choice choice) {
-        Selected selected = choose(choice, System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null);
+        return select(choice, EncoderEffort.DEFAULT);
+    }
+
+    /** Selects the engine and logs why (a warning when libvips was wanted but does not work). */
+    public static Pipeline select(Choice choice, EncoderEffort effort) {
+        Selected selected = choose(choice, effort, System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null);
         if (!selected.engine().backend().finalOutput() && choice == Choice.AUTO) {
             LOG.warn(selected.why());
         } else {
@@ -55,16 +60,22 @@ public final class EngineSelection {
         return selected.engine();
     }
 
+    /** {@link #choose(Choice, EncoderEffort, boolean)} with sharp's encoder effort. */
+    public static Selected choose(Choice choice, boolean onLambda) {
+        return choose(choice, EncoderEffort.DEFAULT, onLambda);
+    }
+
     /**
+     * @param effort   how hard libvips' WebP and AVIF encoders work
      * @param onLambda whether a fallback would be an error rather than a degraded mode
      */
-    public static Selected choose(Choice choice, boolean onLambda) {
+    public static Selected choose(Choice choice, EncoderEffort effort, boolean onLambda) {
         if (choice == Choice.JAVA) {
             Pipeline engine = new Pipeline(new JavaBackend());
             return new Selected(engine, "java", "transform engine: the " + engine + " (IMAGE_ENGINE=java)");
         }
         try {
-            VipsBackend vips = new VipsBackend();
+            VipsBackend vips = new VipsBackend(effort);
             String name = vips.name(); // loads and initialises the library, or says why it cannot
             Pipeline engine = working(new Pipeline(vips));
             return new Selected(engine, "libvips", "transform engine: " + name + " from " + vips.origin());

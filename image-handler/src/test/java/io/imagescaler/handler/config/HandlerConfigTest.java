@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.imagescaler.handler.transform.EncoderEffort;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +51,21 @@ class HandlerConfigTest {
         for (String bad : new String[] {"0", "1.5", "-0.1", "NaN"}) {
             assertThrows(IllegalArgumentException.class,
                     () -> HandlerConfig.fromEnvironment(Map.of("MODERATION_PREFILTER_THRESHOLD", bad)::get), bad);
+        }
+    }
+
+    @Test
+    void encoderEffortIsSharpsUnlessSetAndABadValueNamesItsSetting() {
+        assertEquals(new EncoderEffort(4, 4), HandlerConfig.fromEnvironment(Map.<String, String>of()::get).encoderEffort());
+        assertEquals(new EncoderEffort(2, 3), HandlerConfig.fromEnvironment(Map.of("WEBP_EFFORT", "2", "AVIF_EFFORT",
+                " 3 ")::get).encoderEffort());
+        for (Map<String, String> bad : java.util.List.of(Map.of("AVIF_EFFORT", "10"), Map.of("AVIF_EFFORT", "fast"),
+                Map.of("WEBP_EFFORT", "7"), Map.of("WEBP_EFFORT", "-1"))) {
+            String name = bad.keySet().iterator().next();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> HandlerConfig.fromEnvironment(bad::get), bad.toString());
+            assertTrue(e.getMessage().startsWith("configuration: " + name + " is 0 (fastest) to "), e.getMessage());
+            assertTrue(e.getMessage().endsWith("got '" + bad.get(name) + "'"), e.getMessage());
         }
     }
 }

@@ -7,6 +7,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import io.imagescaler.handler.error.ImageScalerException.CorruptImage;
 import io.imagescaler.handler.transform.Backend;
 import io.imagescaler.handler.transform.Canvas;
+import io.imagescaler.handler.transform.EncoderEffort;
 import io.imagescaler.handler.transform.probe.Header;
 import io.imagescaler.spec.ImageFormat;
 import java.awt.image.BufferedImage;
@@ -32,6 +33,17 @@ public final class VipsBackend implements Backend {
 
     private static final Set<ImageFormat> ENCODES = EnumSet.allOf(ImageFormat.class);
 
+    private final EncoderEffort effort;
+
+    /** With sharp's encoder effort. */
+    public VipsBackend() {
+        this(EncoderEffort.DEFAULT);
+    }
+
+    public VipsBackend(EncoderEffort effort) {
+        this.effort = effort;
+    }
+
     @Override
     public String name() {
         return "libvips " + Vips.VERSION_STRING;
@@ -39,7 +51,7 @@ public final class VipsBackend implements Backend {
 
     /** Where the library was loaded from and how many threads it computes on (for the start-up log). */
     public String origin() {
-        return Vips.library() + ", " + Vips.concurrency() + " worker thread(s)";
+        return Vips.library() + ", " + Vips.concurrency() + " worker thread(s), " + effort;
     }
 
     @Override
@@ -59,7 +71,7 @@ public final class VipsBackend implements Backend {
 
     @Override
     public Session session() {
-        return new VipsSession();
+        return new VipsSession(effort);
     }
 
     @Override

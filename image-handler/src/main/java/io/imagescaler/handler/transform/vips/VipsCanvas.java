@@ -210,16 +210,18 @@ final class VipsCanvas implements Canvas {
 
     /**
      * Encoder settings: JPEG with optimised Huffman tables and 4:2:0 chroma below q90 (sharp's defaults);
-     * WebP and AVIF at effort 4 (sharp's), AVIF 8-bit 4:2:0; PNG deflate level 6 without row filters
-     * (sharp's); GIF through cgif. Metadata is never kept: the pixels are sRGB, which browsers assume.
+     * WebP and AVIF at the session's effort (sharp's 4 unless configured), AVIF 8-bit 4:2:0; PNG deflate
+     * level 6 without row filters (sharp's); GIF through cgif. Metadata is never kept: the pixels are sRGB,
+     * which browsers assume.
      */
     @Override
     public byte[] encode(ImageFormat format, int quality) {
         String suffix = switch (format) {
             case JPG -> ".jpg[Q=" + quality + ",optimize_coding=true,keep=none]";
             case PNG -> ".png[compression=6,filter=none,keep=none]";
-            case WEBP -> ".webp[Q=" + quality + ",effort=4,keep=none]";
-            case AVIF -> ".avif[Q=" + quality + ",effort=4,bitdepth=8,subsample_mode=on,keep=none]";
+            case WEBP -> ".webp[Q=" + quality + ",effort=" + session.effort.webp() + ",keep=none]";
+            case AVIF -> ".avif[Q=" + quality + ",effort=" + session.effort.avif()
+                    + ",bitdepth=8,subsample_mode=on,keep=none]";
             case GIF -> ".gif[keep=none]";
         };
         try (Arena arena = Arena.ofConfined()) {

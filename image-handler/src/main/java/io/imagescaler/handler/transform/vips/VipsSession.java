@@ -1,6 +1,7 @@
 package io.imagescaler.handler.transform.vips;
 
 import io.imagescaler.handler.transform.Backend;
+import io.imagescaler.handler.transform.EncoderEffort;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -12,7 +13,13 @@ import java.util.List;
  */
 final class VipsSession implements Backend.Session {
     final Arena arena = Arena.ofConfined();
+    /** The encoders' effort settings, for the render's encode. */
+    final EncoderEffort effort;
     private final List<MemorySegment> images = new ArrayList<>();
+
+    VipsSession(EncoderEffort effort) {
+        this.effort = effort;
+    }
 
     MemorySegment own(MemorySegment image) {
         if (image.equals(MemorySegment.NULL)) {
