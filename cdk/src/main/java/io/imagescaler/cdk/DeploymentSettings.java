@@ -30,7 +30,7 @@ import software.constructs.Node;
  * @param architecture        {@code x86_64} (default) or {@code arm64} (Graviton): the jar carries libvips for both
  * @param webpEffort          the functions' {@code WEBP_EFFORT} (0–6); empty = the handler's default (4, sharp's)
  * @param avifEffort          the functions' {@code AVIF_EFFORT} (0–9); empty = the handler's default (4, sharp's);
- *                            3 renders AVIF about 3x faster for ~2.4% more bytes (README, Benchmarks)
+ *                            3 renders AVIF about 3x faster for 2–3% more bytes (README, Benchmarks)
  */
 public record DeploymentSettings(
         Path handlerAsset,

@@ -8,22 +8,24 @@ import java.util.Optional;
  * 0–9, lowest fastest ({@code WEBP_EFFORT}, {@code AVIF_EFFORT}). The default, 4 for both, is sharp's.
  * Lower AVIF effort is the one setting that makes a first render much faster for a few per cent more
  * bytes on every view (README, Benchmarks: effort 3 — aom speed 6, {@code avifenc}'s default — took 0.31x
- * the time for 2.4% more bytes over the bench's six photos): a deployment's choice, not a default.
+ * the time for 2.4–2.6% more bytes over the bench's six photos): a deployment's choice, not a default.
  * The pure-Java fallback writes lossless WebP and no AVIF, so these do not apply to it.
  */
 public record EncoderEffort(int webp, int avif) {
 
     public static final EncoderEffort DEFAULT = new EncoderEffort(4, 4);
+    private static final int WEBP_MAX = 6;
+    private static final int AVIF_MAX = 9;
 
     public EncoderEffort {
-        check("WEBP_EFFORT", webp, 6);
-        check("AVIF_EFFORT", avif, 9);
+        check("WEBP_EFFORT", webp, WEBP_MAX);
+        check("AVIF_EFFORT", avif, AVIF_MAX);
     }
 
-    /** From the two settings' text, either absent for its default. */
+    /** From the two settings' text, either absent for its default; the range is checked by the constructor. */
     public static EncoderEffort parse(Optional<String> webp, Optional<String> avif) {
-        return new EncoderEffort(webp.map(v -> number("WEBP_EFFORT", v, 6)).orElse(DEFAULT.webp()),
-                avif.map(v -> number("AVIF_EFFORT", v, 9)).orElse(DEFAULT.avif()));
+        return new EncoderEffort(webp.map(v -> number("WEBP_EFFORT", v, WEBP_MAX)).orElse(DEFAULT.webp()),
+                avif.map(v -> number("AVIF_EFFORT", v, AVIF_MAX)).orElse(DEFAULT.avif()));
     }
 
     private static int number(String name, String value, int max) {

@@ -49,7 +49,7 @@ public final class VipsBackend implements Backend {
         return "libvips " + Vips.VERSION_STRING;
     }
 
-    /** Where the library was loaded from and how many threads it computes on (for the start-up log). */
+    /** Where the library was loaded from, how many threads it computes on and its encoders' effort (start-up log). */
     public String origin() {
         return Vips.library() + ", " + Vips.concurrency() + " worker thread(s), " + effort;
     }
